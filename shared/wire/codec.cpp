@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "shared/wire/codec.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+
+namespace vanopticon::wire {
+
+std::string compress(std::string_view data, int level) {
+    std::string out(ZSTD_compressBound(data.size()), '\0');
+    // ZSTD_compress writes the content size into the frame header, which decompress() relies on.
+    const std::size_t written = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+    if (ZSTD_isError(written)) // only possible on a programming error (bad level, short buffer)
+        return {};
+    out.resize(written);
+    return out;
+}
+
+Result<std::string> decompress(std::string_view frame, std::size_t maxBytes) {
+    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR)
+        return makeError("not a zstd frame");
+    if (size == ZSTD_CONTENTSIZE_UNKNOWN)
+        return makeError("zstd frame does not declare its content size");
+    if (size > maxBytes)
+        return makeError("frame would decompress to " + std::to_string(size) + " bytes, more than the limit of "
+            + std::to_string(maxBytes));
+    const std::size_t compressedSize = ZSTD_findFrameCompressedSize(frame.data(), frame.size());
+    if (ZSTD_isError(compressedSize) || compressedSize != frame.size())
+        return makeError("truncated zstd frame, or trailing bytes after it");
+    std::string out(static_cast<std::size_t>(size), '\0');
+    const std::size_t written = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+    if (ZSTD_isError(written))
+        return makeError(std::string("corrupt zstd frame: ") + ZSTD_getErrorName(written));
+    if (written != size)
+        return makeError("zstd frame content size does not match its header");
+    return out;
+}
+
+std::string encodeEnvelope(const v1::Envelope &envelope) {
+    return compress(envelope.SerializeAsString());
+}
+
+Result<v1::Envelope> decodeEnvelope(std::string_view frame, std::size_t maxBytes) {
+    auto plain = decompress(frame, maxBytes);
+    if (!plain)
+        return plain.error();
+    v1::Envelope envelope;
+    if (!envelope.ParseFromArray(plain->data(), static_cast<int>(plain->size())))
+        return makeError("frame is not a valid vanopticon.v1.Envelope");
+    if (envelope.body_case() == v1::Envelope::BODY_NOT_SET)
+        return makeError("envelope carries no message");
+    return envelope;
+}
+
+bool isAcceptableFieldName(std::string_view name) {
+    if (name.empty() || name.size() > 64)
+        return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+            || c == '-';
+    });
+}
+
+namespace {
+
+// Fields carried in the core members of v1::Event rather than in `fields`.
+constexpr FieldId kCoreFields[] = {field::EventType, field::Category, field::Host, field::Service, field::Message,
+    field::Raw, field::SourceType, field::Severity};
+
+bool isCore(FieldId id) {
+    return std::find(std::begin(kCoreFields), std::end(kCoreFields), id) != std::end(kCoreFields);
+}
+
+} // namespace
+
+void toProto(const Event &event, v1::Event &out) {
+    out.set_sequence(event.sequence);
+    out.set_timestamp_unix_nanos(event.timestampNs);
+    out.set_severity(static_cast<v1::Severity>(event.severity));
+    const auto set = [&event](FieldId id, std::string *target) {
+        const std::string_view value = event.value(id);
+        target->assign(value.data(), value.size());
+    };
+    set(field::EventType, out.mutable_event_type());
+    set(field::Category, out.mutable_category());
+    set(field::Host, out.mutable_host());
+    set(field::Service, out.mutable_service());
+    set(field::Message, out.mutable_message());
+    set(field::Raw, out.mutable_raw());
+    set(field::SourceType, out.mutable_source_type());
+    for (const Field &f : event.fields()) {
+        if (isCore(f.id))
+            continue;
+        v1::Field *pf = out.add_fields();
+        const std::string_view name = fieldName(f.id);
+        pf->set_name(name.data(), name.size());
+        pf->set_value(f.value.data(), f.value.size());
+    }
+}
+
+Result<void> fromProto(const v1::Event &in, EventBatch &batch, FromProtoStats *stats) {
+    if (in.event_type().empty())
+        return makeError("event " + std::to_string(in.sequence()) + " has no event_type");
+    if (in.timestamp_unix_nanos() <= 0)
+        return makeError("event " + std::to_string(in.sequence()) + " has no timestamp");
+    if (in.severity() < v1::SEVERITY_INFO || in.severity() > v1::SEVERITY_CRITICAL)
+        return makeError("event " + std::to_string(in.sequence()) + " has an unknown severity");
+
+    Event &event = batch.addEvent();
+    event.sequence = in.sequence();
+    event.timestampNs = in.timestamp_unix_nanos();
+    event.severity = static_cast<Severity>(in.severity());
+    const auto setIfAny = [&](FieldId id, const std::string &value) {
+        if (!value.empty())
+            batch.setField(event, id, value);
+    };
+    setIfAny(field::EventType, in.event_type());
+    setIfAny(field::Category, in.category());
+    setIfAny(field::Host, in.host());
+    setIfAny(field::Service, in.service());
+    setIfAny(field::Message, in.message());
+    setIfAny(field::Raw, in.raw());
+    setIfAny(field::SourceType, in.source_type());
+    for (const v1::Field &f : in.fields()) {
+        if (!isAcceptableFieldName(f.name())) {
+            if (stats)
+                ++stats->fieldsDropped;
+            continue;
+        }
+        const std::optional<FieldId> id = FieldRegistry::instance().tryIntern(f.name());
+        if (!id) {
+            if (stats)
+                ++stats->fieldsDropped;
+            continue;
+        }
+        if (isCore(*id))
+            continue; // core fields only travel in their own members
+        batch.setField(event, *id, f.value());
+    }
+    return {};
+}
+
+} // namespace vanopticon::wire

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "shared/core/result.h"
+#include "shared/event/event.h"
+
+#include "vanopticon/v1/channel.pb.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+// Framing of the sentinel ↔ server channel: one Envelope per WebSocket binary frame,
+// serialized with protobuf and compressed as one zstd frame that records its content size.
+namespace vanopticon::wire {
+
+// No frame may decompress to more than this. A frame that claims more, or does not say how
+// much, is refused before anything is allocated (a zstd bomb costs the server nothing).
+inline constexpr std::size_t kDefaultMaxFrameBytes = 16 * 1024 * 1024;
+
+std::string compress(std::string_view data, int level = 3);
+Result<std::string> decompress(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
+
+std::string encodeEnvelope(const v1::Envelope &envelope);
+Result<v1::Envelope> decodeEnvelope(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
+
+// Event model ↔ protobuf, at the boundary only.
+void toProto(const Event &event, v1::Event &out);
+
+struct FromProtoStats {
+    // Fields whose name was not acceptable (isAcceptableFieldName) or found the field table full.
+    std::size_t fieldsDropped = 0;
+};
+// Appends the event to the batch. Refuses events without an event_type or a timestamp.
+Result<void> fromProto(const v1::Event &in, EventBatch &batch, FromProtoStats *stats = nullptr);
+
+// Field names from the network are interned only when they look like field names
+// (letters, digits, '_', '.', '-', at most 64 bytes), so a hostile peer cannot grow the table with junk.
+bool isAcceptableFieldName(std::string_view name);
+
+} // namespace vanopticon::wire

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "shared/wire/codec.h"
+
+#include <QTest>
+
+#include <zstd.h>
+
+using namespace vanopticon;
+
+class TestCodec : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void envelopeRoundTrip() {
+        EventBatch batch;
+        Event &event = batch.addEvent();
+        event.sequence = 42;
+        event.timestampNs = 1'700'000'000'000'000'000;
+        event.severity = Severity::Medium;
+        batch.setField(event, field::EventType, "auth_failed");
+        batch.setField(event, field::Service, "sshd");
+        batch.setField(event, field::SourceIp, "203.0.113.7");
+        batch.setField(event, internField("CustomField"), "custom value");
+
+        v1::Envelope envelope;
+        auto *wireBatch = envelope.mutable_batch();
+        wireBatch->set_batch_sequence(3);
+        wire::toProto(event, *wireBatch->add_events());
+        const std::string frame = wire::encodeEnvelope(envelope);
+
+        auto decoded = wire::decodeEnvelope(frame);
+        QVERIFY(decoded.ok());
+        QCOMPARE(decoded->body_case(), v1::Envelope::kBatch);
+        QCOMPARE(decoded->batch().events_size(), 1);
+        QCOMPARE(decoded->batch().events(0).event_type(), std::string("auth_failed"));
+
+        EventBatch back;
+        wire::FromProtoStats stats;
+        QVERIFY(wire::fromProto(decoded->batch().events(0), back, &stats).ok());
+        const Event &restored = back.events().front();
+        QCOMPARE(restored.sequence, std::uint64_t(42));
+        QCOMPARE(restored.timestampNs, event.timestampNs);
+        QVERIFY(restored.severity == Severity::Medium);
+        QCOMPARE(restored.value(field::SourceIp), std::string_view("203.0.113.7"));
+        QCOMPARE(restored.value(field::Service), std::string_view("sshd"));
+        QCOMPARE(restored.value(internField("CustomField")), std::string_view("custom value"));
+        QCOMPARE(stats.fieldsDropped, std::size_t(0));
+    }
+
+    void refusesFramesWithoutDeclaredSize() {
+        // A streaming zstd frame has no content size in its header: refused, never guessed.
+        const std::string payload(1000, 'a');
+        ZSTD_CCtx *context = ZSTD_createCCtx();
+        ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 0);
+        std::string out(ZSTD_compressBound(payload.size()) + 64, '\0');
+        ZSTD_outBuffer output {out.data(), out.size(), 0};
+        ZSTD_inBuffer input {payload.data(), payload.size(), 0};
+        ZSTD_compressStream2(context, &output, &input, ZSTD_e_end);
+        ZSTD_freeCCtx(context);
+        out.resize(output.pos);
+        auto result = wire::decompress(out);
+        QVERIFY(!result.ok());
+        QVERIFY(QString::fromStdString(result.error().message).contains(u"does not declare"));
+    }
+
+    void refusesBombs() {
+        const std::string huge(64 * 1024 * 1024, '\0'); // compresses to a few KB
+        const std::string frame = wire::compress(huge);
+        QVERIFY(frame.size() < 64 * 1024);
+        auto result = wire::decompress(frame, 16 * 1024 * 1024);
+        QVERIFY(!result.ok());
+        QVERIFY(QString::fromStdString(result.error().message).contains(u"more than the limit"));
+    }
+
+    void refusesGarbageAndTruncation_data() {
+        QTest::addColumn<QByteArray>("frame");
+        const std::string good = wire::compress(std::string(500, 'x'));
+        QTest::addRow("empty") << QByteArray();
+        QTest::addRow("not zstd") << QByteArray("hello world");
+        QTest::addRow("truncated") << QByteArray(good.data(), static_cast<int>(good.size() - 3));
+        QTest::addRow("trailing bytes") << QByteArray(good.data(), static_cast<int>(good.size())) + "junk";
+    }
+    void refusesGarbageAndTruncation() {
+        QFETCH(QByteArray, frame);
+        QVERIFY(!wire::decompress(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size()))).ok());
+    }
+
+    void refusesEnvelopeGarbage() {
+        const std::string notProto = wire::compress("\xff\xff\xff\xff garbage");
+        QVERIFY(!wire::decodeEnvelope(notProto).ok());
+        const std::string emptyEnvelope = wire::compress(v1::Envelope().SerializeAsString());
+        QVERIFY(!wire::decodeEnvelope(emptyEnvelope).ok());
+    }
+
+    void validatesEventsFromTheWire() {
+        EventBatch batch;
+        v1::Event noType;
+        noType.set_timestamp_unix_nanos(1);
+        QVERIFY(!wire::fromProto(noType, batch).ok());
+        v1::Event noTime;
+        noTime.set_event_type("auth_failed");
+        QVERIFY(!wire::fromProto(noTime, batch).ok());
+        QCOMPARE(batch.size(), std::size_t(0));
+
+        v1::Event hostileNames;
+        hostileNames.set_event_type("x");
+        hostileNames.set_timestamp_unix_nanos(1);
+        auto *bad = hostileNames.add_fields();
+        bad->set_name("bad name with spaces");
+        bad->set_value("v");
+        auto *tooLong = hostileNames.add_fields();
+        tooLong->set_name(std::string(65, 'a'));
+        auto *fine = hostileNames.add_fields();
+        fine->set_name("Good_Name.1");
+        fine->set_value("ok");
+        wire::FromProtoStats stats;
+        QVERIFY(wire::fromProto(hostileNames, batch, &stats).ok());
+        QCOMPARE(stats.fieldsDropped, std::size_t(2));
+        QCOMPARE(batch.events().front().value(internField("Good_Name.1")), std::string_view("ok"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCodec)
+#include "tst_codec.moc"

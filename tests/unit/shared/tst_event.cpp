@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "shared/event/event.h"
+
+#include <QTest>
+
+using namespace vanopticon;
+
+class TestEvent : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void wellKnownFieldsHaveFixedIds() {
+        QCOMPARE(internField("SourceIp"), field::SourceIp);
+        QCOMPARE(internField("event_type"), field::EventType);
+        QCOMPARE(fieldName(field::User), std::string_view("User"));
+    }
+
+    void internIsStableAndDistinct() {
+        const FieldId a = internField("TestOnlyFieldA");
+        const FieldId b = internField("TestOnlyFieldB");
+        QVERIFY(a != b);
+        QVERIFY(a >= field::WellKnownCount);
+        QCOMPARE(internField("TestOnlyFieldA"), a);
+        QCOMPARE(FieldRegistry::instance().find("TestOnlyFieldA"), std::optional<FieldId>(a));
+        QVERIFY(!FieldRegistry::instance().find("NeverInterned").has_value());
+    }
+
+    void setFieldReplacesAndGrows() {
+        EventBatch batch;
+        Event &event = batch.addEvent();
+        for (int i = 0; i < 40; ++i)
+            batch.setField(event, static_cast<FieldId>(field::SourceIp + (i % 10)), std::to_string(i));
+        QCOMPARE(event.fields().size(), std::size_t(10));
+        QCOMPARE(event.value(field::SourceIp), std::string_view("30"));
+        QCOMPARE(event.value(field::Message), std::string_view());
+        QVERIFY(!event.lookup(field::Message).has_value());
+        QVERIFY(event.has(field::SourceIp));
+    }
+
+    void severityIsAField() {
+        EventBatch batch;
+        Event &event = batch.addEvent();
+        event.severity = Severity::High;
+        QCOMPARE(event.value(field::Severity), std::string_view("high"));
+    }
+
+    void valuesSurviveBatchMoveAndGrowth() {
+        EventBatch batch;
+        for (int i = 0; i < 5000; ++i) {
+            Event &event = batch.addEvent();
+            batch.setField(event, field::User, "user-" + std::to_string(i));
+        }
+        EventBatch moved = std::move(batch);
+        QCOMPARE(moved.size(), std::size_t(5000));
+        QCOMPARE(moved.events()[4321].value(field::User), std::string_view("user-4321"));
+    }
+
+    void copyFromCopiesEverything() {
+        EventBatch source;
+        Event &original = source.addEvent();
+        original.sequence = 7;
+        original.timestampNs = 123;
+        source.setField(original, field::SourceIp, "203.0.113.9");
+        EventBatch target;
+        const Event &copy = target.copyFrom(original);
+        source = EventBatch(); // the copy must not point into the old arena
+        QCOMPARE(copy.sequence, std::uint64_t(7));
+        QCOMPARE(copy.value(field::SourceIp), std::string_view("203.0.113.9"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEvent)
+#include "tst_event.moc"

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "shared/core/result.h"
+#include "storage/database.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace vanopticon::storage {
+
+struct AlertRecord {
+    qint64 id = 0;
+    QString dedupKey; // rule id + group values: repeats update the open alert with this key
+    QString ruleId;
+    QString title;
+    QString description;
+    QString severity;
+    QString status; // open, acknowledged, resolved
+    int score = 0;
+    QString scoreBand;
+    double confidence = 1.0;
+    QString explanation;
+    qint64 count = 0; // events that contributed
+    qint64 firstSeen = 0; // event time, ms
+    qint64 lastSeen = 0;
+    qint64 createdAt = 0; // server time, ms
+    qint64 updatedAt = 0;
+    QString nodeId;
+    QString host;
+    QJsonObject group; // {"SourceIp": "203.0.113.7"}
+};
+
+// The API representation (docs/API.md); `actions` are the decisions taken on the alert.
+QJsonObject toJson(const AlertRecord &alert, const QJsonArray &actions);
+
+class AlertRepository {
+public:
+    explicit AlertRepository(Database &db)
+        : m_db(db) { }
+
+    Result<std::optional<AlertRecord>> findOpen(const QString &dedupKey);
+    Result<qint64> insert(const AlertRecord &alert);
+    Result<void> update(const AlertRecord &alert);
+    Result<std::optional<AlertRecord>> get(qint64 id);
+    // Newest first by last_seen; an empty status lists all.
+    Result<QList<AlertRecord>> list(const QString &status, int limit);
+
+    // Links evidence events, keeping at most `maxEvidence` per alert (the first ones: they
+    // show how the attack began; the count keeps the total).
+    Result<void> addEvidence(qint64 alertId, const QList<qint64> &eventIds, int maxEvidence);
+    Result<QList<qint64>> evidenceIds(qint64 alertId);
+
+private:
+    Database &m_db;
+};
+
+} // namespace vanopticon::storage

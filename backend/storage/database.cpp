@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "storage/database.h"
+
+#include "storage/migrations.h"
+
+#include <QAtomicInteger>
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace vanopticon::storage {
+
+namespace {
+QAtomicInteger<quint64> s_connectionCounter;
+
+Result<void> exec(QSqlDatabase &db, const QString &statement) {
+    QSqlQuery query(db);
+    if (!query.exec(statement))
+        return sqlError(statement, query);
+    return {};
+}
+} // namespace
+
+Error sqlError(const QString &what, const QSqlQuery &query) {
+    return qtError(what + u": "_s + query.lastError().text());
+}
+
+Database::~Database() {
+    close();
+}
+
+Result<void> Database::open(const QString &path) {
+    m_connectionName = u"vanopticon-"_s + QString::number(++s_connectionCounter);
+    m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    m_db.setDatabaseName(path);
+    if (!m_db.open())
+        return qtError(u"cannot open the database "_s + path + u": "_s + m_db.lastError().text());
+    // WAL: readers never block the writer; NORMAL sync is durable across process crashes and
+    // loses at most the last transactions on power loss, the usual trade-off for WAL.
+    for (const QString &pragma : {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s,
+             u"PRAGMA foreign_keys = ON"_s, u"PRAGMA busy_timeout = 5000"_s}) {
+        if (auto ok = exec(m_db, pragma); !ok)
+            return ok;
+    }
+    auto version = applyMigrations(m_db);
+    if (!version)
+        return version.error();
+    m_schemaVersion = *version;
+    return {};
+}
+
+void Database::close() {
+    if (m_connectionName.isEmpty())
+        return;
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+}
+
+Result<void> Database::transaction(const std::function<Result<void>()> &work) {
+    if (!m_db.transaction())
+        return qtError(u"cannot begin a transaction: "_s + m_db.lastError().text());
+    Result<void> result = work();
+    if (!result) {
+        m_db.rollback();
+        return result;
+    }
+    if (!m_db.commit()) {
+        const QString message = m_db.lastError().text();
+        m_db.rollback();
+        return qtError(u"commit failed: "_s + message);
+    }
+    return {};
+}
+
+} // namespace vanopticon::storage

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "shared/core/result.h"
+
+#include <QSqlDatabase>
+#include <QString>
+#include <QtCore/qstringliteral.h>
+
+#include <functional>
+
+namespace vanopticon::storage {
+
+// The daemon's one SQLite database (WAL) under its data directory. Opening it applies the
+// versioned migrations. Lives on the thread that opened it (a QtSql rule).
+class Database {
+public:
+    Database() = default;
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    Result<void> open(const QString &path);
+    void close();
+
+    QSqlDatabase &handle() { return m_db; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+    // Runs `work` in a transaction: committed when it returns ok, rolled back otherwise.
+    Result<void> transaction(const std::function<Result<void>()> &work);
+
+private:
+    QSqlDatabase m_db;
+    QString m_connectionName;
+    int m_schemaVersion = 0;
+};
+
+// "what failed: driver message" from a failed query, for errors returned to callers.
+Error sqlError(const QString &what, const class QSqlQuery &query);
+// Binds as '' rather than NULL: a default-constructed QString is null, and NULL would break
+// NOT NULL columns that mean "empty".
+inline QString nonNull(const QString &text) {
+    return text.isNull() ? QStringLiteral("") : text;
+}
+inline Error qtError(const QString &message) {
+    return makeError(message.toStdString());
+}
+
+} // namespace vanopticon::storage

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "storage/events.h"
+
+#include "shared/core/jsonwriter.h"
+#include "storage/json.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace vanopticon::storage {
+
+namespace {
+
+// Fields stored in their own columns rather than in the JSON of the rest.
+bool hasOwnColumn(FieldId id) {
+    return id == field::EventType || id == field::Host || id == field::Message || id == field::Raw;
+}
+
+QString fieldsJson(const Event &event, std::string &scratch) {
+    scratch.clear();
+    scratch += '{';
+    bool first = true;
+    for (const Field &f : event.fields()) {
+        if (hasOwnColumn(f.id))
+            continue;
+        if (!first)
+            scratch += ',';
+        first = false;
+        appendJsonString(scratch, fieldName(f.id));
+        scratch += ':';
+        appendJsonString(scratch, f.value);
+    }
+    scratch += '}';
+    return QString::fromUtf8(scratch.data(), static_cast<qsizetype>(scratch.size()));
+}
+
+QString text(std::string_view value) {
+    return nonNull(QString::fromUtf8(value.data(), static_cast<qsizetype>(value.size())));
+}
+
+} // namespace
+
+EventRepository::EventRepository(Database &db)
+    : m_db(db) {
+}
+
+Result<StoredBatch> EventRepository::insertBatch(const QString &nodeId, const EventBatch &batch, qint64 receivedAt) {
+    if (!m_insert) {
+        m_insert.emplace(m_db.handle());
+        // A batch delivered twice (at-least-once delivery) is stored once. Only that conflict is
+        // ignored: any other constraint failure is an error, never a silent drop.
+        if (!m_insert->prepare(u"INSERT INTO events (node_id, sequence, timestamp_ns, received_at, event_type, "
+                               u"severity, host, message, raw, fields) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                               u"ON CONFLICT (node_id, sequence) DO NOTHING"_s)) {
+            Error error = sqlError(u"preparing the event insert"_s, *m_insert);
+            m_insert.reset();
+            return error;
+        }
+    }
+    StoredBatch result;
+    result.eventIds.reserve(batch.size());
+    std::string scratch;
+    QSqlQuery &insert = *m_insert;
+    for (const Event &event : batch.events()) {
+        insert.bindValue(0, nodeId);
+        insert.bindValue(1, static_cast<qint64>(event.sequence));
+        insert.bindValue(2, static_cast<qint64>(event.timestampNs));
+        insert.bindValue(3, receivedAt);
+        insert.bindValue(4, text(event.value(field::EventType)));
+        insert.bindValue(5, static_cast<int>(event.severity));
+        insert.bindValue(6, text(event.value(field::Host)));
+        insert.bindValue(7, text(event.value(field::Message)));
+        insert.bindValue(8, text(event.value(field::Raw)));
+        insert.bindValue(9, fieldsJson(event, scratch));
+        if (!insert.exec())
+            return sqlError(u"storing an event"_s, insert);
+        if (insert.numRowsAffected() == 1) {
+            result.eventIds.push_back(insert.lastInsertId().toULongLong());
+            ++result.stored;
+        } else {
+            result.eventIds.push_back(0);
+            ++result.duplicates;
+        }
+    }
+    return result;
+}
+
+Result<QJsonArray> EventRepository::evidence(const QList<qint64> &eventIds) {
+    QJsonArray items;
+    QSqlQuery query(m_db.handle());
+    query.prepare(u"SELECT id, timestamp_ns, event_type, message, fields, host FROM events WHERE id = ?"_s);
+    for (qint64 id : eventIds) {
+        query.bindValue(0, id);
+        if (!query.exec())
+            return sqlError(u"reading evidence"_s, query);
+        if (!query.next())
+            continue;
+        QJsonObject fields = QJsonDocument::fromJson(query.value(4).toString().toUtf8()).object();
+        if (const QString host = query.value(5).toString(); !host.isEmpty())
+            fields.insert(u"host"_s, host);
+        items.append(QJsonObject {
+            {u"event_id"_s, query.value(0).toLongLong()},
+            {u"timestamp"_s, isoTime(query.value(1).toLongLong() / 1'000'000)},
+            {u"event_type"_s, query.value(2).toString()},
+            {u"message"_s, query.value(3).toString()},
+            {u"fields"_s, fields},
+        });
+    }
+    return items;
+}
+
+} // namespace vanopticon::storage

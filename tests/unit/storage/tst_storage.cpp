@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "storage/alerts.h"
+#include "storage/database.h"
+#include "storage/decisions.h"
+#include "storage/events.h"
+#include "storage/migrations.h"
+#include "storage/nodes.h"
+#include "storage/users.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vanopticon;
+using namespace vanopticon::storage;
+using namespace Qt::StringLiterals;
+
+class TestStorage : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_db;
+
+    void addNode(const QString &id) {
+        NodeRepository nodes(*m_db);
+        NodeRecord node;
+        node.id = id;
+        node.hostname = u"web-01"_s;
+        node.publicKey = QByteArray(32, 'k');
+        node.enrolledAt = 1000;
+        QVERIFY(nodes.create(node).ok());
+    }
+
+private Q_SLOTS:
+    void init() {
+        m_db = std::make_unique<Database>();
+        QVERIFY(m_db->open(m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u".db"_s)).ok());
+    }
+    void cleanup() { m_db.reset(); }
+
+    void migrationsApplyOnceAndRefuseNewerSchemas() {
+        QCOMPARE(m_db->schemaVersion(), latestSchemaVersion());
+        const QString path = m_db->handle().databaseName();
+        m_db.reset();
+        Database again;
+        QVERIFY(again.open(path).ok()); // reopening applies nothing and fails nothing
+        QSqlQuery q(again.handle());
+        QVERIFY(q.exec(u"SELECT COUNT(*) FROM schema_migrations"_s) && q.next());
+        QCOMPARE(q.value(0).toInt(), latestSchemaVersion());
+        QVERIFY(q.exec(u"INSERT INTO schema_migrations VALUES (999, 'future', 0)"_s));
+        again.close();
+        Database newer;
+        auto opened = newer.open(path);
+        QVERIFY(!opened.ok());
+        QVERIFY(QString::fromStdString(opened.error().message).contains(u"newer than this release"));
+    }
+
+    void usersAndSessions() {
+        UserRepository users(*m_db);
+        QCOMPARE(*users.count(), 0);
+        auto id = users.create(u"admin"_s, u"$argon2id$hash"_s, u"administrator"_s);
+        QVERIFY(id.ok());
+        QVERIFY(!users.create(u"admin"_s, u"x"_s, u"viewer"_s).ok()); // unique names
+        auto found = users.findByName(u"admin"_s);
+        QVERIFY(found.ok() && found->has_value());
+        QCOMPARE((*found)->role, u"administrator"_s);
+        QVERIFY(users.createSession(u"hash1"_s, *id, 5000).ok());
+        QVERIFY(users.findSession(u"hash1"_s, 4999)->has_value());
+        QVERIFY(!users.findSession(u"hash1"_s, 5000)->has_value()); // expired
+        QVERIFY(!users.findSession(u"other"_s, 0)->has_value());
+    }
+
+    void enrollmentTokensAreSingleUseAndExpire() {
+        NodeRepository nodes(*m_db);
+        QVERIFY(nodes.createEnrollmentToken(u"t1"_s, u"web"_s, u"admin"_s, 10'000).ok());
+        QCOMPARE(*nodes.consumeEnrollmentToken(u"t1"_s, u"node_a"_s, 9'000), true);
+        QCOMPARE(*nodes.consumeEnrollmentToken(u"t1"_s, u"node_b"_s, 9'000), false); // used
+        QVERIFY(nodes.createEnrollmentToken(u"t2"_s, u""_s, u"admin"_s, 10'000).ok());
+        QCOMPARE(*nodes.consumeEnrollmentToken(u"t2"_s, u"node_c"_s, 10'000), false); // expired
+        QCOMPARE(*nodes.consumeEnrollmentToken(u"nope"_s, u"node_d"_s, 0), false);
+    }
+
+    void eventsAreStoredOnceByNodeAndSequence() {
+        addNode(u"node_a"_s);
+        EventBatch batch;
+        for (std::uint64_t seq : {1u, 2u, 3u}) {
+            Event &e = batch.addEvent();
+            e.sequence = seq;
+            e.timestampNs = 1'700'000'000'000'000'000 + static_cast<std::int64_t>(seq);
+            batch.setField(e, field::EventType, "auth_failed");
+            batch.setField(e, field::SourceIp, "203.0.113.7");
+            batch.setField(e, field::Message, "Failed password for \"root\"\n");
+        }
+        EventRepository events(*m_db);
+        auto first = events.insertBatch(u"node_a"_s, batch, 1);
+        QVERIFY(first.ok());
+        QCOMPARE(first->stored, 3);
+        QVERIFY(first->eventIds[0] > 0 && first->eventIds[2] > first->eventIds[0]);
+        auto again = events.insertBatch(u"node_a"_s, batch, 2);
+        QVERIFY(again.ok());
+        QCOMPARE(again->stored, 0);
+        QCOMPARE(again->duplicates, 3);
+        QCOMPARE(again->eventIds, std::vector<std::uint64_t>(3, 0));
+
+        auto evidence = events.evidence({qint64(first->eventIds[1])});
+        QVERIFY(evidence.ok());
+        QCOMPARE(evidence->size(), 1);
+        const QJsonObject item = evidence->at(0).toObject();
+        QCOMPARE(item[u"event_type"_s].toString(), u"auth_failed"_s);
+        QCOMPARE(item[u"message"_s].toString(), u"Failed password for \"root\"\n"_s);
+        QCOMPARE(item[u"fields"_s].toObject()[u"SourceIp"_s].toString(), u"203.0.113.7"_s);
+        QVERIFY(item[u"timestamp"_s].toString().startsWith(u"2023-11-14T"));
+    }
+
+    void onlyOneOpenAlertPerDedupKey() {
+        AlertRepository alerts(*m_db);
+        AlertRecord alert;
+        alert.dedupKey = u"ssh_brute_force|203.0.113.7"_s;
+        alert.ruleId = u"ssh_brute_force"_s;
+        alert.title = u"SSH brute force"_s;
+        alert.severity = u"high"_s;
+        alert.status = u"open"_s;
+        alert.scoreBand = u"high"_s;
+        alert.explanation = u"…"_s;
+        alert.group = QJsonObject {{u"SourceIp"_s, u"203.0.113.7"_s}};
+        auto id = alerts.insert(alert);
+        QVERIFY(id.ok());
+        QVERIFY(!alerts.insert(alert).ok()); // a second open alert with the same key is refused
+        auto open = alerts.findOpen(alert.dedupKey);
+        QVERIFY(open.ok() && open->has_value());
+        AlertRecord updated = **open;
+        updated.count = 9;
+        updated.status = u"resolved"_s;
+        QVERIFY(alerts.update(updated).ok());
+        QVERIFY(!alerts.findOpen(alert.dedupKey)->has_value());
+        QVERIFY(alerts.insert(alert).ok()); // once resolved, a new one may open
+        QCOMPARE((*alerts.get(*id))->group[u"SourceIp"_s].toString(), u"203.0.113.7"_s);
+        QCOMPARE(alerts.list(u"open"_s, 10)->size(), 1);
+        QCOMPARE(alerts.list(QString(), 10)->size(), 2);
+    }
+
+    void evidenceIsCapped() {
+        addNode(u"node_a"_s);
+        EventBatch batch;
+        for (std::uint64_t seq = 1; seq <= 10; ++seq) {
+            Event &e = batch.addEvent();
+            e.sequence = seq;
+            e.timestampNs = 1;
+            batch.setField(e, field::EventType, "auth_failed");
+        }
+        EventRepository events(*m_db);
+        auto stored = events.insertBatch(u"node_a"_s, batch, 1);
+        QVERIFY(stored.ok());
+        AlertRepository alerts(*m_db);
+        AlertRecord alert;
+        alert.dedupKey = u"k"_s;
+        alert.status = u"open"_s;
+        const qint64 alertId = *alerts.insert(alert);
+        QList<qint64> ids;
+        for (auto id : stored->eventIds)
+            ids.append(qint64(id));
+        QVERIFY(alerts.addEvidence(alertId, ids.mid(0, 6), 8).ok());
+        QVERIFY(alerts.addEvidence(alertId, ids.mid(4), 8).ok()); // overlaps are not double counted
+        QCOMPARE(alerts.evidenceIds(alertId)->size(), 8);
+        QCOMPARE(alerts.evidenceIds(alertId)->first(), ids.first());
+    }
+
+    void decisionsAreDecidedOnce() {
+        AlertRepository alerts(*m_db);
+        AlertRecord alert;
+        alert.dedupKey = u"k"_s;
+        alert.status = u"open"_s;
+        const qint64 alertId = *alerts.insert(alert);
+        DecisionRepository decisions(*m_db);
+        DecisionRecord d;
+        d.alertId = alertId;
+        d.policy = u"block_bruteforce_source"_s;
+        d.action = u"ip_block"_s;
+        d.target = u"203.0.113.7"_s;
+        d.parameters = QJsonObject {{u"address"_s, d.target}, {u"duration_seconds"_s, 3600}};
+        d.risk = u"medium"_s;
+        d.rationale = u"because"_s;
+        d.status = u"pending"_s;
+        d.nodeId = u"node_a"_s;
+        d.requestedAt = 100;
+        auto id = decisions.insert(d);
+        QVERIFY(id.ok());
+        QVERIFY(decisions.findInForce(u"ip_block"_s, d.target, 200)->has_value());
+        QCOMPARE(decisions.list(u"pending"_s, 10)->size(), 1);
+        QCOMPARE(*decisions.decide(*id, u"approved"_s, u"alice"_s, u"confirmed attack"_s, 300), true);
+        QCOMPARE(*decisions.decide(*id, u"denied"_s, u"bob"_s, u"too late"_s, 301), false);
+        QVERIFY(decisions.markDispatched(*id, u"cmd-1"_s).ok());
+        QCOMPARE((*decisions.findByCommand(u"cmd-1"_s))->id, *id);
+        QVERIFY(decisions.recordResult(*id, u"executed"_s, u"blocked"_s, 400, 3'600'400).ok());
+        const DecisionRecord done = **decisions.get(*id);
+        QCOMPARE(done.status, u"executed"_s);
+        QCOMPARE(done.decidedBy, u"alice"_s);
+        QCOMPARE(done.reason, u"confirmed attack"_s);
+        QVERIFY(decisions.findInForce(u"ip_block"_s, d.target, 3'600'399)->has_value());
+        QVERIFY(!decisions.findInForce(u"ip_block"_s, d.target, 3'600'400)->has_value()); // lapsed
+        const QJsonObject json = toJson(done);
+        QCOMPARE(json[u"result"_s].toObject()[u"status"_s].toString(), u"executed"_s);
+        QCOMPARE(json[u"decided_by"_s].toString(), u"alice"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStorage)
+#include "tst_storage.moc"

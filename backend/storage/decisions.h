@@ -38,6 +38,14 @@ struct DecisionRecord {
 };
 
 QJsonObject toJson(const DecisionRecord &decision);
+
+// The outcome of an analyst approving or denying a decision.
+struct DecideOutcome {
+    enum class Kind { Decided, NotFound, NotPending, Failed };
+    Kind kind = Kind::Failed;
+    DecisionRecord decision;
+    QString message;
+};
 // The short form listed in an alert's "actions".
 QJsonObject toActionJson(const DecisionRecord &decision);
 

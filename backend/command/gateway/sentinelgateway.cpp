@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "command/gateway/sentinelgateway.h"
+
+#include "command/gateway/sentinelsession.h"
+
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace vanopticon::command {
+
+SentinelGateway::SentinelGateway(storage::Database &db, storage::AuditLog &audit, EventBus &bus,
+    const crypto::SigningKey &serverKey, GatewayHandlers handlers, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_audit(audit)
+    , m_bus(bus)
+    , m_serverKey(serverKey)
+    , m_handlers(std::move(handlers)) {
+}
+
+SentinelGateway::~SentinelGateway() = default;
+
+void SentinelGateway::accept(std::unique_ptr<QWebSocket> socket) {
+    ++m_counters.connections;
+    new SentinelSession(*this, std::move(socket)); // owned by this gateway; deletes itself on disconnect
+}
+
+bool SentinelGateway::isOnline(const QString &nodeId) const {
+    const auto it = m_online.constFind(nodeId);
+    return it != m_online.constEnd() && !it->isNull();
+}
+
+int SentinelGateway::onlineCount() const {
+    int count = 0;
+    for (const auto &session : m_online)
+        count += session.isNull() ? 0 : 1;
+    return count;
+}
+
+bool SentinelGateway::sendCommand(const QString &nodeId, const v1::SignedCommand &command) {
+    const auto it = m_online.constFind(nodeId);
+    if (it == m_online.constEnd() || it->isNull())
+        return false;
+    v1::Envelope envelope;
+    *envelope.mutable_command() = command;
+    (*it)->send(envelope);
+    return true;
+}
+
+void SentinelGateway::sessionAuthenticated(SentinelSession *session) {
+    // One session per node: a reconnecting node replaces its stale connection.
+    if (const auto previous = m_online.value(session->nodeId()); previous && previous != session)
+        previous->refuse(u"replaced"_s, u"the node connected again"_s);
+    m_online.insert(session->nodeId(), session);
+}
+
+void SentinelGateway::sessionClosed(SentinelSession *session) {
+    if (!session->nodeId().isEmpty() && m_online.value(session->nodeId()) == session)
+        m_online.remove(session->nodeId());
+}
+
+} // namespace vanopticon::command

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "shared/core/result.h"
+#include "shared/crypto/crypto.h"
+
+#include "vanopticon/v1/channel.pb.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QWebSocket;
+
+namespace vanopticon {
+class EventBus;
+}
+namespace vanopticon::storage {
+class Database;
+class AuditLog;
+} // namespace vanopticon::storage
+
+namespace vanopticon::command {
+
+class SentinelSession;
+
+struct IngestOutcome {
+    quint32 stored = 0;
+    quint32 rejected = 0;
+};
+
+// Where the gateway hands what nodes send. Seams the daemon wires to analysis and shield.
+struct GatewayHandlers {
+    // Must store the batch durably before returning: the gateway acknowledges on success.
+    std::function<Result<IngestOutcome>(const QString &nodeId, const v1::EventBatch &batch)> batch;
+    std::function<void(const QString &nodeId, const v1::Heartbeat &heartbeat)> heartbeat;
+    std::function<void(const QString &nodeId, const v1::CommandResult &result)> commandResult;
+};
+
+// The server end of the sentinels' WebSocket channel (shared/proto/vanopticon/v1/channel.proto):
+// enrollment and authentication of nodes, then batches up, acknowledgements and commands down.
+class SentinelGateway : public QObject {
+    Q_OBJECT
+public:
+    SentinelGateway(storage::Database &db, storage::AuditLog &audit, EventBus &bus, const crypto::SigningKey &serverKey,
+        GatewayHandlers handlers, QObject *parent = nullptr);
+    ~SentinelGateway() override;
+
+    // Takes over an upgraded WebSocket from the HTTP server.
+    void accept(std::unique_ptr<QWebSocket> socket);
+
+    bool isOnline(const QString &nodeId) const;
+    int onlineCount() const;
+    // Sends a signed command to a connected node; false when the node is not connected.
+    bool sendCommand(const QString &nodeId, const v1::SignedCommand &command);
+
+    struct Counters {
+        quint64 connections = 0;
+        quint64 refused = 0;
+        quint64 batches = 0;
+        quint64 badFrames = 0;
+    };
+    const Counters &counters() const { return m_counters; }
+
+private:
+    friend class SentinelSession;
+    void sessionAuthenticated(SentinelSession *session);
+    void sessionClosed(SentinelSession *session);
+
+    storage::Database &m_db;
+    storage::AuditLog &m_audit;
+    EventBus &m_bus;
+    const crypto::SigningKey &m_serverKey;
+    GatewayHandlers m_handlers;
+    QHash<QString, QPointer<SentinelSession>> m_online;
+    Counters m_counters;
+};
+
+} // namespace vanopticon::command

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "command/gateway/sentinelsession.h"
+
+#include "command/auth/authservice.h"
+#include "command/gateway/sentinelgateway.h"
+#include "shared/bus/eventbus.h"
+#include "shared/crypto/crypto.h"
+#include "shared/wire/codec.h"
+#include "shared/wire/domains.h"
+#include "storage/auditlog.h"
+#include "storage/json.h"
+#include "storage/nodes.h"
+
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace vanopticon::command {
+
+namespace {
+
+// A compressed frame may not exceed this; its decompressed size is capped by the codec.
+constexpr qint64 kMaxFrameBytes = 8 * 1024 * 1024;
+
+QString text(const std::string &s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+std::string signedBytes(std::string_view challenge, std::string_view subject) {
+    std::string data(challenge);
+    data.append(subject);
+    return data;
+}
+
+} // namespace
+
+SentinelSession::SentinelSession(SentinelGateway &gateway, std::unique_ptr<QWebSocket> socket)
+    : QObject(&gateway)
+    , m_gateway(gateway)
+    , m_socket(std::move(socket)) {
+    m_socket->setParent(nullptr);
+    m_socket->setMaxAllowedIncomingMessageSize(kMaxFrameBytes);
+    m_socket->setMaxAllowedIncomingFrameSize(kMaxFrameBytes);
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &SentinelSession::onBinaryMessage);
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
+        [this] { refuse(u"bad_frame"_s, u"the sentinel channel carries binary frames only"_s); });
+    connect(m_socket.get(), &QWebSocket::disconnected, this, [this] {
+        m_gateway.sessionClosed(this);
+        deleteLater();
+    });
+
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        refuse(u"timeout"_s, m_nodeId.isEmpty() ? u"no handshake within 10 s"_s : u"no message within 90 s"_s);
+    });
+    m_deadline.start(kHandshakeTimeout);
+
+    m_challenge = crypto::randomBytes(32);
+    v1::Envelope hello;
+    auto *body = hello.mutable_server_hello();
+    body->set_challenge(m_challenge);
+    body->set_server_public_key(m_gateway.m_serverKey.publicKey());
+    body->set_server_time_unix_ms(storage::nowMs());
+    body->set_protocol("vanopticon/1");
+    send(hello);
+}
+
+SentinelSession::~SentinelSession() = default;
+
+QString SentinelSession::peerAddress() const {
+    return m_socket->peerAddress().toString();
+}
+
+void SentinelSession::send(const v1::Envelope &envelope) {
+    const std::string frame = wire::encodeEnvelope(envelope);
+    m_socket->sendBinaryMessage(QByteArray(frame.data(), static_cast<qsizetype>(frame.size())));
+}
+
+void SentinelSession::refuse(const QString &code, const QString &message) {
+    if (m_closing)
+        return;
+    m_closing = true;
+    ++m_gateway.m_counters.refused;
+    qInfo("gateway: refusing %s (%s): %s", qUtf8Printable(m_nodeId.isEmpty() ? peerAddress() : m_nodeId),
+        qUtf8Printable(code), qUtf8Printable(message));
+    v1::Envelope refusal;
+    refusal.mutable_refusal()->set_code(code.toStdString());
+    refusal.mutable_refusal()->set_message(message.toStdString());
+    send(refusal);
+    m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated, code);
+}
+
+void SentinelSession::onBinaryMessage(const QByteArray &frame) {
+    if (m_closing)
+        return;
+    auto envelope = wire::decodeEnvelope(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
+    if (!envelope) {
+        ++m_gateway.m_counters.badFrames;
+        refuse(u"bad_frame"_s, QString::fromStdString(envelope.error().message));
+        return;
+    }
+    if (m_nodeId.isEmpty()) {
+        switch (envelope->body_case()) {
+        case v1::Envelope::kEnroll:
+            handleEnroll(envelope->enroll());
+            return;
+        case v1::Envelope::kAuthenticate:
+            handleAuthenticate(envelope->authenticate());
+            return;
+        default:
+            refuse(u"not_authenticated"_s, u"the first message must be enroll or authenticate"_s);
+            return;
+        }
+    }
+    m_deadline.start(kIdleTimeout);
+    switch (envelope->body_case()) {
+    case v1::Envelope::kBatch:
+        handleBatch(envelope->batch());
+        return;
+    case v1::Envelope::kHeartbeat:
+        if (m_gateway.m_handlers.heartbeat)
+            m_gateway.m_handlers.heartbeat(m_nodeId, envelope->heartbeat());
+        return;
+    case v1::Envelope::kCommandResult:
+        if (m_gateway.m_handlers.commandResult)
+            m_gateway.m_handlers.commandResult(m_nodeId, envelope->command_result());
+        return;
+    default:
+        refuse(u"unexpected_message"_s, u"this message is not expected from a node"_s);
+        return;
+    }
+}
+
+void SentinelSession::handleEnroll(const v1::Enroll &enroll) {
+    if (enroll.public_key().size() != crypto::kPublicKeyBytes) {
+        refuse(u"bad_key"_s, u"the public key must be 32 bytes (Ed25519)"_s);
+        return;
+    }
+    // Proof of possession first, so a forged request cannot burn someone's token.
+    if (!crypto::verifySignature(enroll.public_key(), wire::kEnrollDomain,
+            signedBytes(m_challenge, enroll.public_key()), enroll.signature())) {
+        refuse(u"bad_signature"_s, u"the enrollment signature does not verify"_s);
+        return;
+    }
+    const QString hostname = text(enroll.hostname()).left(253);
+    if (hostname.isEmpty()) {
+        refuse(u"bad_request"_s, u"a hostname is required"_s);
+        return;
+    }
+    storage::NodeRepository nodes(m_gateway.m_db);
+    const QString nodeId = QString::fromStdString(crypto::randomToken("node_", 12));
+    const qint64 now = storage::nowMs();
+    auto consumed = nodes.consumeEnrollmentToken(hashToken(text(enroll.token())), nodeId, now);
+    if (!consumed || !*consumed) {
+        (void)m_gateway.m_audit.append(u"node:"_s + hostname, u"node.enroll"_s, u"node/"_s + hostname, u"denied"_s,
+            QJsonObject {{u"address"_s, peerAddress()}});
+        refuse(u"bad_token"_s, u"the enrollment token is unknown, used or expired"_s);
+        return;
+    }
+    storage::NodeRecord node;
+    node.id = nodeId;
+    node.hostname = hostname;
+    node.publicKey = QByteArray(enroll.public_key().data(), static_cast<qsizetype>(enroll.public_key().size()));
+    node.enrolledAt = now;
+    if (auto created = nodes.create(node); !created) {
+        refuse(u"internal_error"_s, u"the node could not be recorded"_s);
+        return;
+    }
+    (void)m_gateway.m_audit.append(u"node:"_s + nodeId, u"node.enroll"_s, u"node/"_s + nodeId, u"success"_s,
+        QJsonObject {{u"hostname"_s, hostname}, {u"address"_s, peerAddress()}});
+    m_nodeId = nodeId;
+    m_version = text(enroll.version()).left(64);
+    (void)nodes.recordConnection(nodeId, peerAddress(), m_version, now);
+    m_gateway.m_bus.publish(u"node.enrolled"_s, storage::toJson(node, true));
+    welcome(0);
+}
+
+void SentinelSession::handleAuthenticate(const v1::Authenticate &authenticate) {
+    const QString nodeId = text(authenticate.node_id()).left(64);
+    storage::NodeRepository nodes(m_gateway.m_db);
+    auto node = nodes.find(nodeId);
+    if (!node || !node->has_value()) {
+        refuse(u"unknown_node"_s, u"this node is not enrolled"_s);
+        return;
+    }
+    const QByteArray &key = (*node)->publicKey;
+    if (!crypto::verifySignature(std::string_view(key.constData(), static_cast<std::size_t>(key.size())),
+            wire::kAuthDomain, signedBytes(m_challenge, authenticate.node_id()), authenticate.signature())) {
+        (void)m_gateway.m_audit.append(u"node:"_s + nodeId, u"node.authenticate"_s, u"node/"_s + nodeId, u"denied"_s,
+            QJsonObject {{u"address"_s, peerAddress()}});
+        refuse(u"bad_signature"_s, u"the authentication signature does not verify"_s);
+        return;
+    }
+    m_nodeId = nodeId;
+    m_version = text(authenticate.version()).left(64);
+    (void)nodes.recordConnection(nodeId, peerAddress(), m_version, storage::nowMs());
+    welcome((*node)->lastAckedBatch);
+}
+
+void SentinelSession::welcome(quint64 lastAckedBatch) {
+    m_deadline.start(kIdleTimeout);
+    v1::Envelope envelope;
+    envelope.mutable_welcome()->set_node_id(m_nodeId.toStdString());
+    envelope.mutable_welcome()->set_last_acked_batch(lastAckedBatch);
+    send(envelope);
+    m_gateway.sessionAuthenticated(this);
+}
+
+void SentinelSession::handleBatch(const v1::EventBatch &batch) {
+    ++m_gateway.m_counters.batches;
+    if (!m_gateway.m_handlers.batch) {
+        refuse(u"unavailable"_s, u"the server is not accepting events"_s);
+        return;
+    }
+    auto outcome = m_gateway.m_handlers.batch(m_nodeId, batch);
+    if (!outcome) {
+        // Not acknowledged: the node keeps the batch and sends it again later.
+        qWarning("gateway: batch %llu from %s not stored: %s", static_cast<unsigned long long>(batch.batch_sequence()),
+            qUtf8Printable(m_nodeId), outcome.error().message.c_str());
+        return;
+    }
+    v1::Envelope ack;
+    ack.mutable_ack()->set_batch_sequence(batch.batch_sequence());
+    ack.mutable_ack()->set_stored(outcome->stored);
+    ack.mutable_ack()->set_rejected(outcome->rejected);
+    send(ack);
+}
+
+} // namespace vanopticon::command

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "vanopticon/v1/channel.pb.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <string>
+
+class QWebSocket;
+
+namespace vanopticon::command {
+
+class SentinelGateway;
+
+// One node's connection: the handshake state machine, then message dispatch.
+class SentinelSession : public QObject {
+    Q_OBJECT
+public:
+    static constexpr std::chrono::seconds kHandshakeTimeout {10};
+    static constexpr std::chrono::seconds kIdleTimeout {90}; // three missed heartbeats
+
+    SentinelSession(SentinelGateway &gateway, std::unique_ptr<QWebSocket> socket);
+    ~SentinelSession() override;
+
+    const QString &nodeId() const { return m_nodeId; }
+    QString peerAddress() const;
+    void send(const v1::Envelope &envelope);
+    // Sends a refusal and closes.
+    void refuse(const QString &code, const QString &message);
+
+private:
+    void onBinaryMessage(const QByteArray &frame);
+    void handleEnroll(const v1::Enroll &enroll);
+    void handleAuthenticate(const v1::Authenticate &authenticate);
+    void handleBatch(const v1::EventBatch &batch);
+    void welcome(quint64 lastAckedBatch);
+
+    SentinelGateway &m_gateway;
+    std::unique_ptr<QWebSocket> m_socket;
+    std::string m_challenge;
+    QString m_nodeId; // set once authenticated
+    QString m_version;
+    QTimer m_deadline;
+    bool m_closing = false;
+};
+
+} // namespace vanopticon::command

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sentinel/transmit/transmitter.h"
+
+#include "shared/wire/codec.h"
+#include "shared/wire/domains.h"
+
+#include <QRandomGenerator>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace vanopticon::sentinel {
+
+namespace {
+constexpr qint64 kMaxFrameBytes = 8 * 1024 * 1024;
+}
+
+Transmitter::Transmitter(TransmitterConfig config, NodeIdentity &identity, SequenceStore &sequences, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_identity(identity)
+    , m_sequences(sequences) {
+    m_reconnect.setSingleShot(true);
+    connect(&m_reconnect, &QTimer::timeout, this, &Transmitter::connectNow);
+    m_heartbeat.setInterval(m_config.heartbeatInterval);
+    connect(&m_heartbeat, &QTimer::timeout, this, &Transmitter::sendHeartbeat);
+}
+
+Transmitter::~Transmitter() {
+    stop();
+}
+
+void Transmitter::start() {
+    m_running = true;
+    connectNow();
+}
+
+void Transmitter::stop() {
+    m_running = false;
+    m_reconnect.stop();
+    m_heartbeat.stop();
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->close();
+        m_socket.reset();
+    }
+    m_state = State::Disconnected;
+}
+
+QUrl Transmitter::channelUrl() const {
+    QUrl url = m_config.server;
+    if (url.path().isEmpty() || url.path() == u"/"_s)
+        url.setPath(u"/api/v1/sentinel"_s);
+    return url;
+}
+
+void Transmitter::connectNow() {
+    if (!m_running)
+        return;
+    m_socket = std::make_unique<QWebSocket>();
+    m_socket->setMaxAllowedIncomingMessageSize(kMaxFrameBytes);
+    connect(m_socket.get(), &QWebSocket::connected, this, &Transmitter::onConnected);
+    connect(m_socket.get(), &QWebSocket::disconnected, this, &Transmitter::onDisconnected);
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Transmitter::onBinaryMessage);
+    m_state = State::Connecting;
+    m_socket->open(channelUrl());
+}
+
+void Transmitter::scheduleReconnect() {
+    if (!m_running || m_reconnect.isActive())
+        return;
+    // Exponential backoff with jitter, so a fleet does not reconnect in lockstep.
+    const qint64 ceiling
+        = std::min<qint64>(m_config.maxBackoff.count(), m_config.initialBackoff.count() << std::min(m_attempt, 16));
+    const qint64 delay = ceiling / 2 + QRandomGenerator::global()->bounded(ceiling / 2 + 1);
+    ++m_attempt;
+    m_reconnect.start(std::chrono::milliseconds(delay));
+}
+
+void Transmitter::onConnected() {
+    ++m_counters.connections;
+    m_state = State::Handshaking; // the server speaks first
+}
+
+void Transmitter::onDisconnected() {
+    m_heartbeat.stop();
+    m_state = State::Disconnected;
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket.release()->deleteLater(); // we may be inside one of its signals
+    }
+    scheduleReconnect();
+}
+
+void Transmitter::sendFrame(const std::string &frame) {
+    if (m_socket)
+        m_socket->sendBinaryMessage(QByteArray(frame.data(), static_cast<qsizetype>(frame.size())));
+}
+
+void Transmitter::sendEnvelope(const v1::Envelope &envelope) {
+    sendFrame(wire::encodeEnvelope(envelope));
+}
+
+void Transmitter::onBinaryMessage(const QByteArray &frame) {
+    auto envelope = wire::decodeEnvelope(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
+    if (!envelope) {
+        ++m_counters.badFrames;
+        qWarning("sentinel: bad frame from the server: %s", envelope.error().message.c_str());
+        m_socket->close(QWebSocketProtocol::CloseCodeBadOperation, u"bad frame"_s);
+        return;
+    }
+    switch (envelope->body_case()) {
+    case v1::Envelope::kServerHello:
+        handleHello(envelope->server_hello());
+        return;
+    case v1::Envelope::kWelcome:
+        handleWelcome(envelope->welcome());
+        return;
+    case v1::Envelope::kRefusal:
+        ++m_counters.refusals;
+        qWarning("sentinel: the server refused this node (%s): %s", envelope->refusal().code().c_str(),
+            envelope->refusal().message().c_str());
+        Q_EMIT refused(
+            QString::fromStdString(envelope->refusal().code()), QString::fromStdString(envelope->refusal().message()));
+        return;
+    case v1::Envelope::kAck: {
+        if (m_state != State::Ready)
+            return;
+        const std::uint64_t sequence = envelope->ack().batch_sequence();
+        while (!m_pending.empty() && m_pending.front().sequence <= sequence) {
+            ++m_counters.batchesAcknowledged;
+            m_counters.eventsAcknowledged += m_pending.front().events;
+            m_pending.pop_front();
+        }
+        Q_EMIT acknowledged(sequence);
+        return;
+    }
+    case v1::Envelope::kCommand:
+        if (m_state == State::Ready)
+            Q_EMIT commandReceived(envelope->command());
+        return;
+    default:
+        qWarning("sentinel: unexpected message from the server");
+        return;
+    }
+}
+
+void Transmitter::handleHello(const v1::ServerHello &hello) {
+    if (m_state != State::Handshaking)
+        return;
+    if (hello.server_public_key().size() != crypto::kPublicKeyBytes || hello.challenge().size() < 16) {
+        m_socket->close(QWebSocketProtocol::CloseCodeProtocolError, u"bad hello"_s);
+        return;
+    }
+    v1::Envelope reply;
+    if (m_identity.isEnrolled()) {
+        // The key pinned at enrollment must not change: another key means another server.
+        if (!crypto::constantTimeEquals(hello.server_public_key(), m_identity.serverPublicKey())) {
+            qCritical("sentinel: the server's key differs from the one pinned at enrollment; refusing to talk");
+            Q_EMIT refused(u"server_key_mismatch"_s, u"the server's key differs from the pinned one"_s);
+            m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated, u"server key mismatch"_s);
+            return;
+        }
+        auto *auth = reply.mutable_authenticate();
+        auth->set_node_id(m_identity.nodeId());
+        auth->set_signature(m_identity.key().sign(wire::kAuthDomain, hello.challenge() + m_identity.nodeId()));
+        auth->set_version(m_config.version);
+    } else {
+        if (m_config.enrollmentToken.empty()) {
+            qCritical("sentinel: this node is not enrolled; start it once with --enroll TOKEN");
+            Q_EMIT refused(u"not_enrolled"_s, u"no identity and no enrollment token"_s);
+            m_running = false;
+            m_socket->close();
+            return;
+        }
+        m_pendingServerKey = hello.server_public_key();
+        auto *enroll = reply.mutable_enroll();
+        enroll->set_token(m_config.enrollmentToken);
+        enroll->set_hostname(m_config.hostname);
+        enroll->set_public_key(m_identity.key().publicKey());
+        enroll->set_signature(
+            m_identity.key().sign(wire::kEnrollDomain, hello.challenge() + m_identity.key().publicKey()));
+        enroll->set_version(m_config.version);
+    }
+    sendEnvelope(reply);
+}
+
+void Transmitter::handleWelcome(const v1::Welcome &welcome) {
+    if (m_state != State::Handshaking)
+        return;
+    if (!m_identity.isEnrolled()) {
+        if (auto saved = m_identity.enrolled(welcome.node_id(), m_pendingServerKey); !saved) {
+            qCritical("sentinel: enrolled as %s but could not save the identity: %s", welcome.node_id().c_str(),
+                saved.error().message.c_str());
+            m_socket->close();
+            return;
+        }
+        m_config.enrollmentToken.clear(); // spent
+        qInfo("sentinel: enrolled as %s", welcome.node_id().c_str());
+    }
+    m_state = State::Ready;
+    m_attempt = 0;
+    m_nextBatch = std::max<std::uint64_t>(m_nextBatch, welcome.last_acked_batch() + 1);
+    // Batches the server never acknowledged go again, in order; it stores each event once.
+    for (const PendingBatch &batch : m_pending)
+        sendFrame(batch.frame);
+    m_heartbeat.start();
+    sendHeartbeat();
+    Q_EMIT ready(QString::fromStdString(welcome.node_id()));
+}
+
+Result<std::uint64_t> Transmitter::send(const EventBatch &batch) {
+    if (!canAccept())
+        return makeError("the queue of unacknowledged batches is full");
+    v1::Envelope envelope;
+    auto *wireBatch = envelope.mutable_batch();
+    for (const Event &event : batch.events()) {
+        auto number = m_sequences.next();
+        if (!number)
+            return number.error();
+        v1::Event *out = wireBatch->add_events();
+        wire::toProto(event, *out);
+        out->set_sequence(*number);
+    }
+    const std::uint64_t sequence = m_nextBatch++;
+    wireBatch->set_batch_sequence(sequence);
+    m_pending.push_back(PendingBatch {sequence, batch.size(), wire::encodeEnvelope(envelope)});
+    ++m_counters.batchesSent;
+    if (m_state == State::Ready)
+        sendFrame(m_pending.back().frame);
+    return sequence;
+}
+
+void Transmitter::sendCommandResult(const v1::CommandResult &result) {
+    if (m_state != State::Ready) {
+        qWarning("sentinel: not connected; command result for %s not sent", result.command_id().c_str());
+        return;
+    }
+    v1::Envelope envelope;
+    *envelope.mutable_command_result() = result;
+    sendEnvelope(envelope);
+}
+
+void Transmitter::sendHeartbeat() {
+    if (m_state != State::Ready)
+        return;
+    v1::Envelope envelope;
+    v1::Heartbeat *heartbeat = envelope.mutable_heartbeat();
+    if (m_heartbeatSource)
+        *heartbeat = m_heartbeatSource();
+    heartbeat->set_sent_at_unix_ms(QDateTime::currentMSecsSinceEpoch());
+    heartbeat->set_unacked_batches(static_cast<std::uint32_t>(m_pending.size()));
+    heartbeat->set_version(m_config.version);
+    heartbeat->set_hostname(m_config.hostname);
+    sendEnvelope(envelope);
+}
+
+} // namespace vanopticon::sentinel

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sentinel ↔ server channel end to end on loopback: the real Transmitter against the real
+// SentinelGateway behind the real HTTP server, with events stored in a real database.
+#include "command/gateway/sentinelgateway.h"
+#include "command/http/httpserver.h"
+#include "sentinel/transmit/transmitter.h"
+#include "shared/bus/eventbus.h"
+#include "shared/crypto/crypto.h"
+#include "shared/wire/codec.h"
+#include "storage/auditlog.h"
+#include "storage/database.h"
+#include "storage/events.h"
+#include "storage/nodes.h"
+
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace vanopticon;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// One server: database, gateway and HTTP listener; can be stopped and started on the same port.
+struct Server {
+    storage::Database db;
+    std::unique_ptr<storage::AuditLog> audit;
+    EventBus bus;
+    crypto::SigningKey key;
+    std::unique_ptr<command::SentinelGateway> gateway;
+    std::unique_ptr<command::HttpServer> http;
+    quint16 port = 0;
+
+    Server(const QString &dbPath, crypto::SigningKey serverKey)
+        : key(std::move(serverKey)) {
+        if (!db.open(dbPath).ok())
+            qFatal("cannot open the test database");
+        audit = std::make_unique<storage::AuditLog>(db);
+    }
+    bool start(quint16 wantedPort = 0) {
+        command::GatewayHandlers handlers;
+        handlers.batch = [this](const QString &nodeId, const v1::EventBatch &batch) -> Result<command::IngestOutcome> {
+            EventBatch events;
+            for (const v1::Event &e : batch.events())
+                (void)wire::fromProto(e, events);
+            storage::EventRepository repository(db);
+            auto stored = repository.insertBatch(nodeId, events, 1);
+            if (!stored)
+                return stored.error();
+            return command::IngestOutcome {quint32(stored->stored), 0};
+        };
+        gateway = std::make_unique<command::SentinelGateway>(db, *audit, bus, key, handlers);
+        http = std::make_unique<command::HttpServer>();
+        http->webSocketRoute(u"/api/v1/sentinel"_s, {},
+            [this](std::unique_ptr<QWebSocket> socket) { gateway->accept(std::move(socket)); });
+        auto listening = http->listen(QHostAddress::LocalHost, wantedPort);
+        if (!listening)
+            return false;
+        port = *listening;
+        return true;
+    }
+    void stop() {
+        http.reset(); // closes the listener and every connection
+        gateway.reset();
+    }
+    QString token() {
+        const QString token = QString::fromStdString(crypto::randomToken("vo_enroll_"));
+        storage::NodeRepository nodes(db);
+        (void)nodes.createEnrollmentToken(QString::fromStdString(crypto::blake2bHex(token.toStdString())), u"test"_s,
+            u"admin"_s, QDateTime::currentMSecsSinceEpoch() + 60'000);
+        return token;
+    }
+    int storedEvents() {
+        QSqlQuery q(db.handle());
+        q.exec(u"SELECT COUNT(*), COUNT(DISTINCT sequence) FROM events"_s);
+        q.next();
+        return q.value(0).toInt() == q.value(1).toInt() ? q.value(0).toInt() : -1; // -1: duplicates stored
+    }
+};
+
+EventBatch makeBatch(int count, const char *sourceIp) {
+    EventBatch batch;
+    for (int i = 0; i < count; ++i) {
+        Event &e = batch.addEvent();
+        e.timestampNs = 1'700'000'000'000'000'000 + i;
+        batch.setField(e, field::EventType, "auth_failed");
+        batch.setField(e, field::SourceIp, sourceIp);
+    }
+    return batch;
+}
+
+} // namespace
+
+class TestChannel : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+    std::unique_ptr<sentinel::Transmitter> makeTransmitter(
+        sentinel::NodeIdentity &identity, sentinel::SequenceStore &sequences, quint16 port, const QString &token) {
+        sentinel::TransmitterConfig config;
+        config.server = QUrl(u"ws://127.0.0.1:%1"_s.arg(port));
+        config.enrollmentToken = token.toStdString();
+        config.hostname = "web-01";
+        config.version = "test";
+        config.initialBackoff = std::chrono::milliseconds(50);
+        config.maxBackoff = std::chrono::milliseconds(200);
+        return std::make_unique<sentinel::Transmitter>(config, identity, sequences);
+    }
+
+private Q_SLOTS:
+    void enrollSendReconnectAndResend() {
+        Server server(m_dir.filePath(u"server.db"_s), crypto::SigningKey::generate());
+        QVERIFY(server.start());
+        const std::string identityDir = m_dir.filePath(u"node"_s).toStdString();
+        auto identity = sentinel::NodeIdentity::load(identityDir);
+        QVERIFY(identity.ok());
+        auto sequences = sentinel::SequenceStore::open(identityDir + "/sequence");
+        QVERIFY(sequences.ok());
+
+        // First contact: enrollment with the one-time token.
+        auto transmitter = makeTransmitter(*identity, *sequences, server.port, server.token());
+        QSignalSpy ready(transmitter.get(), &sentinel::Transmitter::ready);
+        QSignalSpy acked(transmitter.get(), &sentinel::Transmitter::acknowledged);
+        transmitter->start();
+        QTRY_COMPARE(ready.size(), 1);
+        QVERIFY(identity->isEnrolled());
+        QCOMPARE(identity->serverPublicKey(), server.key.publicKey());
+        QVERIFY(server.gateway->isOnline(QString::fromStdString(identity->nodeId())));
+
+        QVERIFY(transmitter->send(makeBatch(10, "203.0.113.7")).ok());
+        QTRY_COMPARE(acked.size(), 1);
+        QCOMPARE(transmitter->pendingBatches(), std::size_t(0));
+        QCOMPARE(server.storedEvents(), 10);
+
+        // Server outage: batches wait, then arrive exactly once after the server returns.
+        const quint16 port = server.port;
+        server.stop();
+        QTRY_COMPARE(transmitter->state(), sentinel::Transmitter::State::Disconnected);
+        QVERIFY(transmitter->send(makeBatch(5, "198.51.100.1")).ok());
+        QVERIFY(transmitter->send(makeBatch(5, "198.51.100.2")).ok());
+        QCOMPARE(transmitter->pendingBatches(), std::size_t(2));
+        QVERIFY(server.start(port));
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 2, 10000); // re-authenticated, not re-enrolled
+        QTRY_COMPARE(transmitter->pendingBatches(), std::size_t(0));
+        QCOMPARE(server.storedEvents(), 20);
+
+        // A restarted node authenticates with its identity and continues its sequence numbers.
+        transmitter.reset();
+        auto reloaded = sentinel::NodeIdentity::load(identityDir);
+        auto reopened = sentinel::SequenceStore::open(identityDir + "/sequence");
+        QVERIFY(reloaded.ok() && reopened.ok());
+        auto again = makeTransmitter(*reloaded, *reopened, server.port, QString());
+        QSignalSpy readyAgain(again.get(), &sentinel::Transmitter::ready);
+        again->start();
+        QTRY_COMPARE(readyAgain.size(), 1);
+        QCOMPARE(readyAgain.first().first().toString(), QString::fromStdString(identity->nodeId()));
+        QSignalSpy ackedAgain(again.get(), &sentinel::Transmitter::acknowledged);
+        QVERIFY(again->send(makeBatch(3, "192.0.2.1")).ok());
+        QTRY_COMPARE(ackedAgain.size(), 1);
+        QCOMPARE(server.storedEvents(), 23); // no sequence number reused, nothing dropped as a duplicate
+    }
+
+    void spentAndUnknownTokensAreRefused() {
+        Server server(m_dir.filePath(u"tokens.db"_s), crypto::SigningKey::generate());
+        QVERIFY(server.start());
+        const QString token = server.token();
+        auto first = sentinel::NodeIdentity::load(m_dir.filePath(u"a"_s).toStdString());
+        auto firstSeq = sentinel::SequenceStore::open(m_dir.filePath(u"a/seq"_s).toStdString());
+        auto a = makeTransmitter(*first, *firstSeq, server.port, token);
+        QSignalSpy readyA(a.get(), &sentinel::Transmitter::ready);
+        a->start();
+        QTRY_COMPARE(readyA.size(), 1);
+
+        for (const QString &used : {token, u"vo_enroll_made_up"_s}) {
+            auto identity = sentinel::NodeIdentity::load(m_dir.filePath(u"b"_s).toStdString());
+            auto sequences = sentinel::SequenceStore::open(m_dir.filePath(u"b/seq"_s).toStdString());
+            auto b = makeTransmitter(*identity, *sequences, server.port, used);
+            QSignalSpy refused(b.get(), &sentinel::Transmitter::refused);
+            b->start();
+            QTRY_VERIFY(refused.size() >= 1);
+            QCOMPARE(refused.first().first().toString(), u"bad_token"_s);
+            QVERIFY(!identity->isEnrolled());
+        }
+    }
+
+    void aNodeRefusesAServerWithAnotherKey() {
+        Server original(m_dir.filePath(u"pin1.db"_s), crypto::SigningKey::generate());
+        QVERIFY(original.start());
+        const std::string dir = m_dir.filePath(u"pinned"_s).toStdString();
+        auto identity = sentinel::NodeIdentity::load(dir);
+        auto sequences = sentinel::SequenceStore::open(dir + "/seq");
+        {
+            auto t = makeTransmitter(*identity, *sequences, original.port, original.token());
+            QSignalSpy ready(t.get(), &sentinel::Transmitter::ready);
+            t->start();
+            QTRY_COMPARE(ready.size(), 1);
+        }
+        Server impostor(m_dir.filePath(u"pin2.db"_s), crypto::SigningKey::generate());
+        QVERIFY(impostor.start());
+        auto t = makeTransmitter(*identity, *sequences, impostor.port, QString());
+        QSignalSpy refused(t.get(), &sentinel::Transmitter::refused);
+        QSignalSpy ready(t.get(), &sentinel::Transmitter::ready);
+        t->start();
+        QTRY_VERIFY(refused.size() >= 1);
+        QCOMPARE(refused.first().first().toString(), u"server_key_mismatch"_s);
+        QCOMPARE(ready.size(), 0);
+    }
+
+    void hostileFramesAreRefusedAndTheServerKeepsRunning() {
+        Server server(m_dir.filePath(u"hostile.db"_s), crypto::SigningKey::generate());
+        QVERIFY(server.start());
+        const QList<QByteArray> frames = {
+            QByteArray("not zstd at all"), QByteArray::fromStdString(wire::compress("not protobuf \xff\xff")),
+            QByteArray::fromStdString(wire::compress(std::string(1 << 20, 'x')).substr(0, 40)), // truncated
+            QByteArray::fromStdString(wire::compress(std::string(64 << 20, '\0'))), // bomb
+        };
+        for (const QByteArray &frame : frames) {
+            QWebSocket socket;
+            QSignalSpy closed(&socket, &QWebSocket::disconnected);
+            socket.open(QUrl(u"ws://127.0.0.1:%1/api/v1/sentinel"_s.arg(server.port)));
+            QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
+            socket.sendBinaryMessage(frame);
+            QTRY_COMPARE(closed.size(), 1);
+        }
+        // A batch before authenticating is refused too.
+        QWebSocket early;
+        QSignalSpy closed(&early, &QWebSocket::disconnected);
+        early.open(QUrl(u"ws://127.0.0.1:%1/api/v1/sentinel"_s.arg(server.port)));
+        QTRY_COMPARE(early.state(), QAbstractSocket::ConnectedState);
+        v1::Envelope batch;
+        batch.mutable_batch()->set_batch_sequence(1);
+        early.sendBinaryMessage(QByteArray::fromStdString(wire::encodeEnvelope(batch)));
+        QTRY_COMPARE(closed.size(), 1);
+        QCOMPARE(server.storedEvents(), 0);
+        QVERIFY(server.gateway->counters().refused >= 5);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChannel)
+#include "tst_channel.moc"

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analysis/alert/alertmanager.h"
+
+#include "shared/bus/eventbus.h"
+#include "storage/database.h"
+#include "storage/decisions.h"
+#include "storage/json.h"
+#include "storage/nodes.h"
+
+#include <QJsonArray>
+
+#include <map>
+
+using namespace Qt::StringLiterals;
+
+namespace vanopticon::analysis {
+
+namespace {
+
+QString qs(const std::string &s) {
+    return QString::fromStdString(s);
+}
+qint64 toMs(std::int64_t ns) {
+    return ns / 1'000'000;
+}
+
+QList<qint64> evidenceIds(const Detection &detection) {
+    QList<qint64> ids;
+    for (const Evidence &evidence : detection.evidence)
+        ids.append(static_cast<qint64>(evidence.eventId));
+    return ids;
+}
+
+// Repeats of one group within a batch become one write: counts add up, times widen.
+std::vector<Detection> coalesce(const std::vector<Detection> &detections) {
+    std::vector<Detection> merged;
+    std::map<std::string, std::size_t> index;
+    for (const Detection &detection : detections) {
+        const std::string key = dedupKey(detection);
+        const auto [it, inserted] = index.emplace(key, merged.size());
+        if (inserted) {
+            merged.push_back(detection);
+            continue;
+        }
+        Detection &into = merged[it->second];
+        into.eventCount += detection.eventCount;
+        into.firstSeenNs = std::min(into.firstSeenNs, detection.firstSeenNs);
+        into.lastSeenNs = std::max(into.lastSeenNs, detection.lastSeenNs);
+        into.nodeId = detection.nodeId;
+        into.evidence.insert(into.evidence.end(), detection.evidence.begin(), detection.evidence.end());
+    }
+    return merged;
+}
+
+} // namespace
+
+AlertManager::AlertManager(storage::Database &db, EventBus &bus, const ThreatScorer &scorer, Listener listener)
+    : m_db(db)
+    , m_bus(bus)
+    , m_scorer(scorer)
+    , m_listener(std::move(listener)) {
+}
+
+void AlertManager::onDetections(const std::vector<Detection> &detections) {
+    for (const Detection &detection : coalesce(detections))
+        apply(detection);
+}
+
+QString AlertManager::hostOf(const QString &nodeId) {
+    if (const auto it = m_hosts.constFind(nodeId); it != m_hosts.constEnd())
+        return *it;
+    storage::NodeRepository nodes(m_db);
+    auto node = nodes.find(nodeId);
+    const QString host = node && node->has_value() ? (*node)->hostname : QString();
+    m_hosts.insert(nodeId, host);
+    return host;
+}
+
+void AlertManager::apply(const Detection &detection) {
+    storage::AlertRepository alerts(m_db);
+    const QString key = qs(dedupKey(detection));
+    auto open = alerts.findOpen(key);
+    if (!open) {
+        ++m_counters.failures;
+        qWarning("alerts: %s", open.error().message.c_str());
+        return;
+    }
+    const qint64 now = storage::nowMs();
+    storage::AlertRecord alert;
+    bool created = false;
+    if (open->has_value()) {
+        alert = **open;
+        alert.count += detection.eventCount;
+        alert.firstSeen = std::min(alert.firstSeen, toMs(detection.firstSeenNs));
+        alert.lastSeen = std::max(alert.lastSeen, toMs(detection.lastSeenNs));
+        alert.nodeId = qs(detection.nodeId);
+        alert.host = hostOf(alert.nodeId);
+        alert.updatedAt = now;
+        if (auto updated = alerts.update(alert); !updated) {
+            ++m_counters.failures;
+            qWarning("alerts: %s", updated.error().message.c_str());
+            return;
+        }
+        ++m_counters.updated;
+    } else {
+        const ScoredDetection scored {detection.ruleId, detection.kind, detection.severity, detection.confidence};
+        const ThreatScore score = m_scorer.score(std::span<const ScoredDetection>(&scored, 1));
+        alert.dedupKey = key;
+        alert.ruleId = qs(detection.ruleId);
+        alert.title = qs(detection.title);
+        alert.description = qs(detection.description);
+        alert.severity = qs(std::string(toString(detection.severity)));
+        alert.status = u"open"_s;
+        alert.score = score.score;
+        alert.scoreBand = qs(score.band);
+        alert.confidence = detection.confidence;
+        alert.explanation = qs(detection.explanation) + u"\n"_s + qs(score.explanation);
+        alert.count = detection.eventCount;
+        alert.firstSeen = toMs(detection.firstSeenNs);
+        alert.lastSeen = toMs(detection.lastSeenNs);
+        alert.createdAt = now;
+        alert.updatedAt = now;
+        alert.nodeId = qs(detection.nodeId);
+        alert.host = hostOf(alert.nodeId);
+        for (const auto &[name, value] : detection.group)
+            alert.group.insert(qs(name), qs(value));
+        auto id = alerts.insert(alert);
+        if (!id) {
+            ++m_counters.failures;
+            qWarning("alerts: %s", id.error().message.c_str());
+            return;
+        }
+        alert.id = *id;
+        created = true;
+        ++m_counters.created;
+    }
+    if (auto linked = alerts.addEvidence(alert.id, evidenceIds(detection), kMaxEvidence); !linked)
+        qWarning("alerts: %s", linked.error().message.c_str());
+
+    storage::DecisionRepository decisions(m_db);
+    QJsonArray actions;
+    if (auto list = decisions.listForAlert(alert.id)) {
+        for (const storage::DecisionRecord &decision : *list)
+            actions.append(storage::toActionJson(decision));
+    }
+    m_bus.publish(created ? u"alert.created"_s : u"alert.updated"_s, storage::toJson(alert, actions));
+    if (m_listener)
+        m_listener(alert, created);
+}
+
+} // namespace vanopticon::analysis

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analysis/ingest/ingestor.h"
+
+#include "analysis/alert/alertmanager.h"
+#include "analysis/correlate/correlationengine.h"
+#include "shared/wire/codec.h"
+#include "storage/database.h"
+#include "storage/events.h"
+#include "storage/json.h"
+#include "storage/nodes.h"
+
+#include <QElapsedTimer>
+
+namespace vanopticon::analysis {
+
+Ingestor::Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts)
+    : m_db(db)
+    , m_correlation(correlation)
+    , m_alerts(alerts) {
+}
+
+Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatch &batch) {
+    ++m_counters.batches;
+    IngestResult result;
+    const qint64 nowMs = storage::nowMs();
+    const std::int64_t oldestNs = (nowMs - std::chrono::milliseconds(kMaxAge).count()) * 1'000'000;
+    const std::int64_t newestNs = (nowMs + std::chrono::milliseconds(kMaxAhead).count()) * 1'000'000;
+
+    EventBatch events;
+    const auto reject = [&](const std::string &reason) {
+        ++result.rejected;
+        ++m_counters.rejectedByReason[reason];
+    };
+    for (const v1::Event &in : batch.events()) {
+        if (in.timestamp_unix_nanos() > 0 && in.timestamp_unix_nanos() < oldestNs) {
+            reject("too_old");
+            continue;
+        }
+        if (in.timestamp_unix_nanos() > newestNs) {
+            reject("in_future");
+            continue;
+        }
+        if (auto converted = wire::fromProto(in, events); !converted)
+            reject(in.event_type().empty() ? "missing_event_type" : "invalid_event");
+    }
+
+    storage::StoredBatch stored;
+    const auto transaction = m_db.transaction([&]() -> Result<void> {
+        storage::EventRepository repository(m_db);
+        auto inserted = repository.insertBatch(nodeId, events, nowMs);
+        if (!inserted)
+            return inserted.error();
+        stored = std::move(*inserted);
+        storage::NodeRepository nodes(m_db);
+        return nodes.recordBatch(nodeId, batch.batch_sequence(), stored.stored, nowMs);
+    });
+    if (!transaction)
+        return transaction.error();
+    result.stored = static_cast<quint32>(stored.stored);
+    result.duplicates = static_cast<quint32>(stored.duplicates);
+    m_counters.stored += result.stored;
+    m_counters.duplicates += result.duplicates;
+
+    // Only events stored for the first time are analysed: a redelivered batch must not count twice.
+    const std::string node = nodeId.toStdString();
+    std::vector<EventRef> refs;
+    EventBatch fresh;
+    const EventBatch *analysed = &events;
+    if (stored.duplicates > 0) {
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            if (stored.eventIds[i] != 0) {
+                fresh.copyFrom(events.events()[i]);
+                refs.push_back(EventRef {stored.eventIds[i], node});
+            }
+        }
+        analysed = &fresh;
+    } else {
+        refs.reserve(events.size());
+        for (std::uint64_t id : stored.eventIds)
+            refs.push_back(EventRef {id, node});
+    }
+    std::vector<Detection> detections;
+    m_correlation.process(*analysed, refs, detections);
+    if (!detections.empty())
+        m_alerts.onDetections(detections);
+    return result;
+}
+
+} // namespace vanopticon::analysis

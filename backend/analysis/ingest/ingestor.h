@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "shared/core/result.h"
+
+#include "vanopticon/v1/event.pb.h"
+
+#include <QString>
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace vanopticon::storage {
+class Database;
+}
+
+namespace vanopticon::analysis {
+
+class AlertManager;
+class CorrelationEngine;
+
+struct IngestResult {
+    quint32 stored = 0;
+    quint32 duplicates = 0; // already stored (a redelivered batch); not analysed again
+    quint32 rejected = 0; // refused by validation, counted by reason
+};
+
+// The server's entry for event batches from nodes: validates each event, stores the batch in
+// one transaction (so it can be acknowledged), then runs correlation on what was newly stored
+// and hands detections to the alert manager.
+class Ingestor {
+public:
+    static constexpr std::chrono::hours kMaxAge {24 * 7}; // older events are refused
+    static constexpr std::chrono::hours kMaxAhead {24}; // events this far in the future are refused
+
+    Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts);
+
+    Result<IngestResult> ingest(const QString &nodeId, const v1::EventBatch &batch);
+
+    struct Counters {
+        quint64 batches = 0;
+        quint64 stored = 0;
+        quint64 duplicates = 0;
+        std::map<std::string, quint64> rejectedByReason;
+    };
+    const Counters &counters() const { return m_counters; }
+
+private:
+    storage::Database &m_db;
+    CorrelationEngine &m_correlation;
+    AlertManager &m_alerts;
+    Counters m_counters;
+};
+
+} // namespace vanopticon::analysis

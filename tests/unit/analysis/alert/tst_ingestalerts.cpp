@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+// Ingest → correlation (shipped rules) → alerts, on a real database.
+#include "analysis/alert/alertmanager.h"
+#include "analysis/correlate/correlationengine.h"
+#include "analysis/correlate/ruleloader.h"
+#include "analysis/ingest/ingestor.h"
+#include "shared/bus/eventbus.h"
+#include "storage/alerts.h"
+#include "storage/database.h"
+#include "storage/nodes.h"
+
+#include <QDateTime>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vanopticon;
+using namespace vanopticon::analysis;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Line {
+    const char *type;
+    const char *user;
+    const char *ip;
+};
+
+class BatchBuilder {
+public:
+    explicit BatchBuilder(std::int64_t startNs)
+        : m_timeNs(startNs) { }
+    v1::EventBatch build(std::initializer_list<Line> lines, std::int64_t stepNs = 1'000'000'000) {
+        v1::EventBatch batch;
+        batch.set_batch_sequence(++m_batch);
+        for (const Line &line : lines) {
+            v1::Event *e = batch.add_events();
+            e->set_sequence(++m_sequence);
+            e->set_timestamp_unix_nanos(m_timeNs += stepNs);
+            e->set_event_type(line.type);
+            e->set_service("sshd");
+            e->set_category("authentication");
+            e->set_host("web-01");
+            auto *user = e->add_fields();
+            user->set_name("User");
+            user->set_value(line.user);
+            auto *ip = e->add_fields();
+            ip->set_name("SourceIp");
+            ip->set_value(line.ip);
+        }
+        return batch;
+    }
+
+private:
+    std::int64_t m_timeNs;
+    std::uint64_t m_sequence = 0;
+    std::uint64_t m_batch = 0;
+};
+
+constexpr Line fail(const char *ip, const char *user = "root") {
+    return {"auth_failed", user, ip};
+}
+constexpr Line success(const char *ip, const char *user) {
+    return {"auth_success", user, ip};
+}
+
+} // namespace
+
+class TestIngestAlerts : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<storage::Database> m_db;
+    EventBus m_bus;
+    ThreatScorer m_scorer;
+    std::unique_ptr<CorrelationEngine> m_engine;
+    std::unique_ptr<AlertManager> m_alerts;
+    std::unique_ptr<Ingestor> m_ingestor;
+    QStringList m_published;
+    QList<std::pair<qint64, bool>> m_told; // what the shield listener heard
+    std::int64_t m_nowNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000 - 3'600'000'000'000;
+
+    QList<storage::AlertRecord> openAlerts() {
+        storage::AlertRepository alerts(*m_db);
+        return *alerts.list(u"open"_s, 100);
+    }
+
+private Q_SLOTS:
+    void init() {
+        m_db = std::make_unique<storage::Database>();
+        QVERIFY(m_db->open(m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u".db"_s)).ok());
+        storage::NodeRepository nodes(*m_db);
+        storage::NodeRecord node;
+        node.id = u"node_1"_s;
+        node.hostname = u"web-01"_s;
+        node.publicKey = QByteArray(32, 'k');
+        node.enrolledAt = 1;
+        QVERIFY(nodes.create(node).ok());
+        auto rules = loadCorrelationRuleDirectory(VANOPTICON_SOURCE_DIR "/resources/rules/correlation");
+        QVERIFY(rules.ok());
+        m_engine = std::make_unique<CorrelationEngine>(std::move(*rules));
+        m_told.clear();
+        m_alerts = std::make_unique<AlertManager>(
+            *m_db, m_bus, m_scorer, [this](const storage::AlertRecord &a, bool created) {
+                m_told.append({a.id, created});
+            });
+        m_ingestor = std::make_unique<Ingestor>(*m_db, *m_engine, *m_alerts);
+        m_published.clear();
+        disconnect(&m_bus, nullptr, this, nullptr);
+        connect(&m_bus, &EventBus::published, this, [this](const Notification &n) { m_published.append(n.type); });
+    }
+    void cleanup() {
+        m_ingestor.reset();
+        m_alerts.reset();
+        m_db.reset();
+    }
+
+    void bruteForcerGetsOneAlertInnocentNone() {
+        BatchBuilder builder(m_nowNs);
+        const char *attacker = "203.0.113.7";
+        const char *innocent = "198.51.100.4";
+        auto first = m_ingestor->ingest(u"node_1"_s,
+            builder.build({fail(attacker), fail(innocent), fail(attacker), fail(attacker), fail(attacker),
+                success(innocent, "alice"), fail(attacker)}));
+        QVERIFY(first.ok());
+        QCOMPARE(first->stored, 7u);
+        QList<storage::AlertRecord> alerts = openAlerts();
+        QCOMPARE(alerts.size(), 1);
+        storage::AlertRecord alert = alerts.first();
+        QCOMPARE(alert.ruleId, u"ssh_brute_force"_s);
+        QCOMPARE(alert.group[u"SourceIp"_s].toString(), u"203.0.113.7"_s);
+        QCOMPARE(alert.count, 5);
+        QCOMPARE(alert.severity, u"high"_s);
+        QCOMPARE(alert.score, 70);
+        QCOMPARE(alert.scoreBand, u"high"_s);
+        QCOMPARE(alert.host, u"web-01"_s);
+        QVERIFY(alert.explanation.contains(u"score 70 (high)"));
+        QCOMPARE(m_published.count(u"alert.created"_s), 1);
+        storage::AlertRepository repository(*m_db);
+        QCOMPARE(repository.evidenceIds(alert.id)->size(), 5);
+
+        // Repeats update the open alert instead of opening another.
+        auto second = m_ingestor->ingest(u"node_1"_s, builder.build({fail(attacker), fail(attacker)}));
+        QVERIFY(second.ok());
+        alerts = openAlerts();
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().count, 7);
+        QVERIFY(alerts.first().lastSeen > alert.lastSeen);
+        QCOMPARE(m_published.count(u"alert.created"_s), 1);
+        QVERIFY(m_published.count(u"alert.updated"_s) >= 1);
+        QCOMPARE(m_told.first(), std::make_pair(alert.id, true));
+        QCOMPARE(m_told.last(), std::make_pair(alert.id, false));
+    }
+
+    void redeliveredBatchesAreStoredAndCountedOnce() {
+        BatchBuilder builder(m_nowNs);
+        const v1::EventBatch batch = builder.build(
+            {fail("203.0.113.9"), fail("203.0.113.9"), fail("203.0.113.9"), fail("203.0.113.9"), fail("203.0.113.9")});
+        QCOMPARE(m_ingestor->ingest(u"node_1"_s, batch)->stored, 5u);
+        const auto again = m_ingestor->ingest(u"node_1"_s, batch);
+        QVERIFY(again.ok());
+        QCOMPARE(again->stored, 0u);
+        QCOMPARE(again->duplicates, 5u);
+        QCOMPARE(openAlerts().first().count, 5);
+    }
+
+    void successAfterFailuresIsCritical() {
+        BatchBuilder builder(m_nowNs);
+        const char *ip = "192.0.2.50";
+        auto result = m_ingestor->ingest(u"node_1"_s,
+            builder.build({fail(ip, "oracle"), fail(ip, "oracle"), fail(ip, "oracle"), fail(ip, "oracle"),
+                              fail(ip, "oracle"), success(ip, "oracle")},
+                20'000'000'000)); // 20 s apart: too slow for ssh_brute_force
+        QVERIFY(result.ok());
+        const QList<storage::AlertRecord> alerts = openAlerts();
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().ruleId, u"brute_force_attack"_s);
+        QCOMPARE(alerts.first().severity, u"critical"_s);
+        QCOMPARE(alerts.first().scoreBand, u"critical"_s);
+        QCOMPARE(alerts.first().group[u"User"_s].toString(), u"oracle"_s);
+    }
+
+    void eventsOutsideTheTimeBoundsAreRefusedAndCounted() {
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch() * 1'000'000;
+        BatchBuilder old(now - std::int64_t(8) * 24 * 3600 * 1'000'000'000);
+        BatchBuilder future(now + std::int64_t(2) * 24 * 3600 * 1'000'000'000);
+        QCOMPARE(m_ingestor->ingest(u"node_1"_s, old.build({fail("1.2.3.4")}))->rejected, 1u);
+        QCOMPARE(m_ingestor->ingest(u"node_1"_s, future.build({fail("1.2.3.4")}))->rejected, 1u);
+        v1::EventBatch untyped;
+        untyped.add_events()->set_timestamp_unix_nanos(now);
+        QCOMPARE(m_ingestor->ingest(u"node_1"_s, untyped)->rejected, 1u);
+        QCOMPARE(m_ingestor->counters().rejectedByReason.at("too_old"), 1u);
+        QCOMPARE(m_ingestor->counters().rejectedByReason.at("in_future"), 1u);
+        QCOMPARE(m_ingestor->counters().rejectedByReason.at("missing_event_type"), 1u);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestAlerts)
+#include "tst_ingestalerts.moc"

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sentinel/collect/sourceconfig.h"
+
+namespace vanopticon::sentinel {
+
+namespace {
+
+Result<SourceConfig> parseSource(const config::Section &entry) {
+    if (!entry.isMap())
+        return entry.error("expected a mapping with type, path and format");
+    if (auto known = entry.allowOnly({"type", "path", "format", "start_at", "poll_interval"}); !known)
+        return known.error();
+
+    SourceConfig source;
+    auto type = entry.requireString("type");
+    if (!type)
+        return type.error();
+    if (*type != "syslog")
+        return entry.child("type").error("unsupported source type '" + *type + "' (supported: syslog)");
+    source.type = SourceType::Syslog;
+
+    auto path = entry.requireString("path");
+    if (!path)
+        return path.error();
+    if (path->empty() || path->front() != '/')
+        return entry.child("path").error("expected an absolute path, got '" + *path + "'");
+    if (path->find('\0') != std::string::npos)
+        return entry.child("path").error("the path contains a NUL byte");
+    source.path = std::move(*path);
+
+    auto format = entry.requireString("format");
+    if (!format)
+        return format.error();
+    const auto parsedFormat = parseLineFormat(*format);
+    if (!parsedFormat)
+        return entry.child("format").error("unsupported format '" + *format
+            + "' for type syslog (supported: " + std::string(supportedLineFormats()) + ")");
+    source.format = *parsedFormat;
+
+    auto startAt = entry.string("start_at", "beginning");
+    if (!startAt)
+        return startAt.error();
+    if (*startAt == "beginning")
+        source.startAt = StartAt::Beginning;
+    else if (*startAt == "end")
+        source.startAt = StartAt::End;
+    else
+        return entry.child("start_at").error("expected beginning or end, got '" + *startAt + "'");
+
+    auto interval = entry.duration("poll_interval", source.pollInterval);
+    if (!interval)
+        return interval.error();
+    if (*interval < kMinPollInterval || *interval > kMaxPollInterval)
+        return entry.child("poll_interval").error("must be between 10ms and 1h");
+    source.pollInterval = *interval;
+    return source;
+}
+
+} // namespace
+
+Result<std::vector<SourceConfig>> parseCollectorConfig(const config::Section &collector) {
+    if (auto known = collector.allowOnly({"sources"}); !known)
+        return known.error();
+    auto entries = collector.child("sources").elements();
+    if (!entries)
+        return entries.error();
+
+    std::vector<SourceConfig> sources;
+    sources.reserve(entries->size());
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+        const config::Section &entry = (*entries)[i];
+        auto source = parseSource(entry);
+        if (!source)
+            return source.error();
+        // Two tails on one file would send every line twice.
+        for (std::size_t j = 0; j < sources.size(); ++j) {
+            if (sources[j].path == source->path)
+                return entry.child("path").error(
+                    "'" + source->path + "' is already collected by " + (*entries)[j].path());
+        }
+        sources.push_back(std::move(*source));
+    }
+    return sources;
+}
+
+} // namespace vanopticon::sentinel

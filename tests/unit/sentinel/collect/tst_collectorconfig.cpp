@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sentinel/collect/sourceconfig.h"
+
+#include <QTest>
+
+using namespace vanopticon;
+using namespace vanopticon::sentinel;
+using namespace std::chrono_literals;
+
+namespace {
+
+Result<std::vector<SourceConfig>> parse(const QByteArray &yaml) {
+    auto root = config::Section::loadString(yaml.toStdString(), "sentinel.yaml");
+    if (!root)
+        return root.error();
+    return parseCollectorConfig(root->child("collector"));
+}
+
+} // namespace
+
+class TestCollectorConfig : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fullEntries() {
+        auto sources = parse("collector:\n"
+                             "  sources:\n"
+                             "    - type: syslog\n"
+                             "      path: /var/log/auth.log\n"
+                             "      format: rfc3164\n"
+                             "      start_at: end\n"
+                             "      poll_interval: 1s\n"
+                             "    - type: syslog\n"
+                             "      path: /var/log/syslog\n"
+                             "      format: rfc3164\n");
+        QVERIFY2(sources.ok(), sources.ok() ? "" : sources.error().message.c_str());
+        QCOMPARE(sources->size(), std::size_t(2));
+        const SourceConfig &auth = (*sources)[0];
+        QVERIFY(auth.type == SourceType::Syslog);
+        QCOMPARE(auth.path, std::string("/var/log/auth.log"));
+        QVERIFY(auth.format == LineFormat::Rfc3164);
+        QVERIFY(auth.startAt == StartAt::End);
+        QCOMPARE(auth.pollInterval, std::chrono::milliseconds(1s));
+        const SourceConfig &syslog = (*sources)[1];
+        QCOMPARE(syslog.path, std::string("/var/log/syslog"));
+        QVERIFY(syslog.startAt == StartAt::Beginning); // the default: nothing written is skipped
+        QCOMPARE(syslog.pollInterval, std::chrono::milliseconds(250ms));
+    }
+
+    void absentOrEmpty() {
+        QCOMPARE(parse("other: 1\n")->size(), std::size_t(0));
+        QCOMPARE(parse("collector:\n  sources: []\n")->size(), std::size_t(0));
+    }
+
+    void errors_data() {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<QString>("message");
+        const QByteArray head = "collector:\n  sources:\n    - type: syslog\n      path: /var/log/auth.log\n";
+        QTest::addRow("unknown setting") << head + "      format: rfc3164\n      pth: /x\n"
+                                         << "sentinel.yaml:6:7: collector.sources[0]: unknown setting 'pth' (expected "
+                                            "one of: type, path, format, start_at, poll_interval)";
+        QTest::addRow("other type")
+            << QByteArray("collector:\n  sources:\n    - type: journald\n      path: /x\n      format: rfc3164\n")
+            << "sentinel.yaml:3:13: collector.sources[0].type: unsupported source type 'journald' (supported: syslog)";
+        QTest::addRow("other format")
+            << head + "      format: rfc5424\n"
+            << "sentinel.yaml:5:15: collector.sources[0].format: unsupported format 'rfc5424' for type syslog "
+               "(supported: rfc3164)";
+        QTest::addRow("bad start_at") << head + "      format: rfc3164\n      start_at: middle\n"
+                                      << "sentinel.yaml:6:17: collector.sources[0].start_at: expected beginning or "
+                                         "end, got 'middle'";
+        QTest::addRow("bad poll_interval unit")
+            << head + "      format: rfc3164\n      poll_interval: 5y\n"
+            << "sentinel.yaml:6:22: collector.sources[0].poll_interval: '5y' has an unknown unit (use ms, s, m, h or "
+               "d)";
+        QTest::addRow("poll_interval too short") << head + "      format: rfc3164\n      poll_interval: 1ms\n"
+                                                 << "sentinel.yaml:6:22: collector.sources[0].poll_interval: must be "
+                                                    "between 10ms and 1h";
+        QTest::addRow("missing path") << QByteArray(
+            "collector:\n  sources:\n    - type: syslog\n      format: rfc3164\n")
+                                      << "sentinel.yaml:3:7: collector.sources[0]: missing required setting 'path'";
+        QTest::addRow("missing format") << head
+                                        << "sentinel.yaml:3:7: collector.sources[0]: missing required setting 'format'";
+        QTest::addRow("missing type") << QByteArray("collector:\n  sources:\n    - path: /x\n      format: rfc3164\n")
+                                      << "sentinel.yaml:3:7: collector.sources[0]: missing required setting 'type'";
+        QTest::addRow("relative path")
+            << QByteArray("collector:\n  sources:\n    - type: syslog\n      path: var/log/auth.log\n      format: "
+                          "rfc3164\n")
+            << "sentinel.yaml:4:13: collector.sources[0].path: expected an absolute path, got 'var/log/auth.log'";
+        QTest::addRow("same file twice")
+            << head
+                + "      format: rfc3164\n    - type: syslog\n      path: /var/log/auth.log\n      format: "
+                  "rfc3164\n"
+            << "sentinel.yaml:7:13: collector.sources[1].path: '/var/log/auth.log' is already collected by "
+               "collector.sources[0]";
+        QTest::addRow("sources not a list") << QByteArray("collector:\n  sources: /var/log/auth.log\n")
+                                            << "sentinel.yaml:2:12: collector.sources: expected a list";
+        QTest::addRow("entry not a mapping")
+            << QByteArray("collector:\n  sources:\n    - /var/log/auth.log\n")
+            << "sentinel.yaml:3:7: collector.sources[0]: expected a mapping with type, path and format";
+        QTest::addRow("unknown collector setting")
+            << QByteArray("collector:\n  source: []\n")
+            << "sentinel.yaml:2:3: collector: unknown setting 'source' (expected one of: sources)";
+        QTest::addRow("path given as a list")
+            << QByteArray("collector:\n  sources:\n    - type: syslog\n      path: [/a, /b]\n      format: rfc3164\n")
+            << "sentinel.yaml:4:13: collector.sources[0].path: expected a single value";
+    }
+    void errors() {
+        QFETCH(QByteArray, yaml);
+        QFETCH(QString, message);
+        auto sources = parse(yaml);
+        QVERIFY(!sources.ok());
+        QCOMPARE(QString::fromStdString(sources.error().message), message);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCollectorConfig)
+#include "tst_collectorconfig.moc"

@@ -23,7 +23,7 @@ Result<HostPort> parseHostPort(const QString &text) {
         address = QHostAddress(QHostAddress::LocalHost);
     else if (!address.setAddress(host))
         return makeError("'" + host.toStdString() + "' is not an IP address");
-    return HostPort{address, static_cast<quint16>(port)};
+    return HostPort {address, static_cast<quint16>(port)};
 }
 
 Result<Options> parseOptions(const QStringList &arguments) {
@@ -36,8 +36,7 @@ Result<Options> parseOptions(const QStringList &arguments) {
     const QCommandLineOption dataDir(u"data-dir"_s, u"Directory for the database, keys and state."_s, u"dir"_s);
     const QCommandLineOption listen(u"listen"_s, u"Server: address to listen on (HOST:PORT)."_s, u"host:port"_s);
     const QCommandLineOption server(u"server"_s, u"Sentinel: the server (ws://HOST:PORT or wss://…)."_s, u"url"_s);
-    const QCommandLineOption enroll(u"enroll"_s, u"Sentinel: one-time enrollment token (first start)."_s,
-                                    u"token"_s);
+    const QCommandLineOption enroll(u"enroll"_s, u"Sentinel: one-time enrollment token (first start)."_s, u"token"_s);
     parser.addOptions({role, config, dataDir, listen, server, enroll});
     if (!parser.parse(arguments))
         return makeError(parser.errorText().toStdString());

@@ -16,11 +16,11 @@ enum class Role { Server, Sentinel };
 //             [--server ws://HOST:PORT] [--enroll TOKEN]
 struct Options {
     Role role = Role::Server;
-    QString configPath;   // empty: the shipped default for the role
-    QString dataDir;      // empty: from the config, else /var/lib/vanopticon
-    QString listen;       // HOST:PORT, overrides the config
-    QUrl server;          // sentinel: the server to connect to, overrides the config
-    QString enrollToken;  // sentinel: one-time token for the first start
+    QString configPath; // empty: the shipped default for the role
+    QString dataDir; // empty: from the config, else /var/lib/vanopticon
+    QString listen; // HOST:PORT, overrides the config
+    QUrl server; // sentinel: the server to connect to, overrides the config
+    QString enrollToken; // sentinel: one-time token for the first start
 };
 
 Result<Options> parseOptions(const QStringList &arguments);

@@ -4,13 +4,12 @@
 #include <QDateTime>
 #include <QJsonValue>
 #include <QString>
-#include <QTimeZone>
 
 // How stored values appear in the API (docs/API.md): RFC 3339 UTC times with milliseconds.
 namespace vanopticon::storage {
 
 inline QString isoTime(qint64 unixMs) {
-    return QDateTime::fromMSecsSinceEpoch(unixMs, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+    return QDateTime::fromMSecsSinceEpoch(unixMs).toUTC().toString(Qt::ISODateWithMs); // "…Z"
 }
 
 // A time, or null when it has not happened (0 means "never" in the schema).

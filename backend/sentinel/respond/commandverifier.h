@@ -6,6 +6,7 @@
 #include "sentinel/respond/commandrefusal.h"
 #include "sentinel/respond/ipaddress.h"
 #include "sentinel/respond/noncestore.h"
+#include "shared/wire/domains.h"
 
 #include "vanopticon/v1/channel.pb.h"
 
@@ -36,7 +37,7 @@ using CommandVerdict = std::variant<AcceptedCommand, CommandRefusal>;
 // (it is then recorded durably); action allowed by local policy; parameters valid.
 class CommandVerifier {
 public:
-    static constexpr std::string_view kSignatureDomain = "vanopticon-command-v1";
+    static constexpr std::string_view kSignatureDomain = wire::kCommandDomain;
     static constexpr std::int64_t kAllowedClockSkewMs = 5 * 60 * 1000;
     static constexpr std::size_t kMaxPayloadBytes = 16 * 1024;
     static constexpr std::size_t kMaxCommandIdBytes = 128;

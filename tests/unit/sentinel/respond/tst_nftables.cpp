@@ -3,6 +3,7 @@
 // on the empty ruleset of a fresh network namespace; run anywhere else, it fails at once
 // instead of touching the host's firewall.
 #include "sentinel/respond/nftablesfirewall.h"
+#include "support/networknamespace.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,12 +25,6 @@ using namespace vanopticon;
 using namespace vanopticon::sentinel;
 
 namespace {
-
-std::string readLink(const std::string &path) {
-    char target[PATH_MAX] = {};
-    const ssize_t length = ::readlink(path.c_str(), target, sizeof target - 1);
-    return length > 0 ? std::string(target, static_cast<std::size_t>(length)) : std::string();
-}
 
 IpAddress address(const char *text) {
     return IpAddress::parse(text).value();
@@ -111,24 +106,10 @@ class TestNftables : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() {
-        const std::string own = readLink("/proc/self/ns/net");
-        // PID 1's namespace is the host's. Some sandboxes hide PID 1 even from root; then the
-        // parent (the ctest or shell that started `unshare -n`) stands for the namespace the
-        // test was started from, which is the one it must not touch.
-        std::string reference = readLink("/proc/1/ns/net");
-        const char *referenceName = "PID 1";
-        if (reference.empty()) {
-            reference = readLink("/proc/" + std::to_string(::getppid()) + "/ns/net");
-            referenceName = "the parent process (PID 1's namespace cannot be read here)";
-        }
-        if (own.empty() || reference.empty())
-            QFAIL("cannot read /proc/self/ns/net or the reference namespace; refusing to touch a firewall that "
-                  "may be the host's");
-        if (own == reference)
-            QFAIL(qPrintable(QStringLiteral("tst_nftables runs in the same network namespace (%1) as %2: it must run "
-                                            "in a fresh one (ctest starts it with `unshare -n`, as root). Refusing "
-                                            "to change this firewall.")
-                                 .arg(QString::fromStdString(own), QString::fromLatin1(referenceName))));
+        if (const QString why = testsupport::whyNotInOwnNetworkNamespace(); !why.isEmpty())
+            QFAIL(qPrintable(QStringLiteral("tst_nftables must run in a fresh network namespace (ctest starts it "
+                                            "with `unshare -n`, as root): %1. Refusing to change this firewall.")
+                                 .arg(why)));
         // A fresh namespace starts with an empty ruleset; anything else is not ours to change.
         QByteArray ruleset;
         QVERIFY2(runNft({QStringLiteral("list"), QStringLiteral("ruleset")}, &ruleset),

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemon/serverapplication.h"
+
+#include "analysis/alert/alertmanager.h"
+#include "analysis/correlate/correlationengine.h"
+#include "analysis/correlate/ruleloader.h"
+#include "analysis/ingest/ingestor.h"
+#include "analysis/score/threatscorer.h"
+#include "command/auth/authservice.h"
+#include "command/gateway/sentinelgateway.h"
+#include "command/http/api.h"
+#include "command/http/httpserver.h"
+#include "command/http/livestream.h"
+#include "sentinel/sentinel.h"
+#include "shared/bus/eventbus.h"
+#include "shared/crypto/crypto.h"
+#include "shield/decide/decisionservice.h"
+#include "shield/dispatch/commandsigner.h"
+#include "shield/policy/policyloader.h"
+#include "storage/auditlog.h"
+#include "storage/database.h"
+#include "storage/json.h"
+#include "storage/nodes.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QSqlQuery>
+#include <QWebSocket>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace vanopticon::daemon {
+
+// Declared in the order they are built; destroyed in reverse, so the database goes last.
+struct ServerApplication::Parts {
+    ServerConfig config;
+    storage::Database db;
+    crypto::SigningKey serverKey;
+    std::unique_ptr<storage::AuditLog> audit;
+    EventBus bus;
+    std::unique_ptr<command::AuthService> auth;
+    std::unique_ptr<analysis::CorrelationEngine> correlation;
+    analysis::ThreatScorer scorer;
+    std::unique_ptr<shield::PolicyEngine> policies;
+    std::unique_ptr<shield::CommandSigner> signer;
+    std::unique_ptr<shield::DecisionService> decisions;
+    std::unique_ptr<analysis::AlertManager> alerts;
+    std::unique_ptr<analysis::Ingestor> ingestor;
+    std::unique_ptr<command::SentinelGateway> gateway;
+    std::unique_ptr<command::LiveStream> stream;
+    std::unique_ptr<command::HttpServer> http;
+    std::unique_ptr<command::ApiContext> api;
+    quint16 port = 0;
+    std::unique_ptr<sentinel::Sentinel> localSentinel;
+};
+
+ServerApplication::ServerApplication(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options)) {
+}
+
+ServerApplication::~ServerApplication() = default;
+
+quint16 ServerApplication::port() const {
+    return m_parts ? m_parts->port : 0;
+}
+
+Result<void> ServerApplication::start() {
+    auto config = loadServerConfig(m_options);
+    if (!config)
+        return config.error();
+    m_parts = std::make_unique<Parts>();
+    Parts &p = *m_parts;
+    p.config = *config;
+
+    if (!QDir().mkpath(p.config.dataDir))
+        return makeError("cannot create the data directory " + p.config.dataDir.toStdString());
+    QFile::setPermissions(p.config.dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    if (auto opened = p.db.open(p.config.dataDir + u"/vanopticon.db"_s); !opened)
+        return opened;
+    auto key = crypto::SigningKey::loadOrCreate(QString(p.config.dataDir + u"/server.key"_s).toStdString());
+    if (!key)
+        return key.error();
+    p.serverKey = std::move(*key);
+    p.audit = std::make_unique<storage::AuditLog>(p.db);
+
+    // Users: the first administrator on first start.
+    p.auth = std::make_unique<command::AuthService>(p.db, *p.audit);
+    QString generated;
+    if (auto boot = p.auth->bootstrapAdmin(qEnvironmentVariable("VANOPTICON_ADMIN_PASSWORD"), &generated); !boot)
+        return boot;
+    if (!generated.isEmpty()) {
+        // Shown once, on the terminal only: it is not in the log or the database.
+        std::fprintf(stderr,
+            "vanopticond: created user 'admin' with password: %s\n"
+            "vanopticond: (shown once; set VANOPTICON_ADMIN_PASSWORD to choose it)\n",
+            qPrintable(generated));
+    }
+
+    // Analysis and shield.
+    auto rules = analysis::loadCorrelationRuleDirectory(p.config.correlationRules.toStdString());
+    if (!rules)
+        return rules.error();
+    p.correlation = std::make_unique<analysis::CorrelationEngine>(std::move(*rules));
+    auto policies = shield::loadPolicyDirectory(p.config.policies.toStdString());
+    if (!policies)
+        return policies.error();
+    p.policies = std::make_unique<shield::PolicyEngine>(std::move(*policies));
+    p.signer = std::make_unique<shield::CommandSigner>(p.serverKey);
+    p.decisions = std::make_unique<shield::DecisionService>(
+        p.db, *p.audit, p.bus, *p.policies, *p.signer, [&p](const QString &nodeId, const v1::SignedCommand &command) {
+            return p.gateway->sendCommand(nodeId, command);
+        });
+    p.alerts = std::make_unique<analysis::AlertManager>(
+        p.db, p.bus, p.scorer, [&p](const storage::AlertRecord &alert, bool) { p.decisions->onAlert(alert); });
+    p.ingestor = std::make_unique<analysis::Ingestor>(p.db, *p.correlation, *p.alerts);
+
+    // The sentinel channel.
+    command::GatewayHandlers handlers;
+    handlers.batch = [&p](const QString &nodeId, const v1::EventBatch &batch) -> Result<command::IngestOutcome> {
+        auto result = p.ingestor->ingest(nodeId, batch);
+        if (!result)
+            return result.error();
+        return command::IngestOutcome {result->stored + result->duplicates, result->rejected};
+    };
+    handlers.heartbeat = [&p](const QString &nodeId, const v1::Heartbeat &heartbeat) {
+        const qint64 now = storage::nowMs();
+        storage::NodeRepository nodes(p.db);
+        (void)nodes.recordHeartbeat(nodeId, now);
+        p.bus.publish(u"node.heartbeat"_s,
+            QJsonObject {{u"node_id"_s, nodeId}, {u"hostname"_s, QString::fromStdString(heartbeat.hostname())},
+                {u"time"_s, storage::isoTime(now)}, {u"events_collected"_s, qint64(heartbeat.events_collected())},
+                {u"events_sent"_s, qint64(heartbeat.events_sent())},
+                {u"parse_errors"_s, qint64(heartbeat.parse_errors())},
+                {u"unacked_batches"_s, qint64(heartbeat.unacked_batches())}});
+    };
+    handlers.commandResult = [&p](const QString &nodeId, const v1::CommandResult &result) {
+        p.decisions->onCommandResult(nodeId, result);
+    };
+    p.gateway = std::make_unique<command::SentinelGateway>(p.db, *p.audit, p.bus, p.serverKey, std::move(handlers));
+
+    // HTTP: the REST API, the live stream and the sentinel endpoint on one port.
+    p.stream = std::make_unique<command::LiveStream>(p.bus);
+    p.http = std::make_unique<command::HttpServer>();
+    p.api.reset(
+        new command::ApiContext {p.db, *p.audit, *p.auth, *p.stream, {}, {}, {}, QStringLiteral(VANOPTICON_VERSION)});
+    p.api->nodeOnline = [&p](const QString &nodeId) { return p.gateway->isOnline(nodeId); };
+    p.api->decide = [&p](qint64 id, bool approve, const command::Principal &by, const QString &reason) {
+        return p.decisions->decide(id, approve, by.username, reason);
+    };
+    p.api->healthChecks = [&p] {
+        QList<command::HealthCheck> checks;
+        QElapsedTimer timer;
+        timer.start();
+        QSqlQuery probe(p.db.handle());
+        const bool dbOk = probe.exec(u"SELECT 1"_s) && probe.next();
+        const double dbMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        checks.append({u"database"_s, dbOk ? u"healthy"_s : u"unhealthy"_s,
+            dbOk ? u"SQLite answers"_s : u"the database does not answer"_s, dbMs});
+        checks.append({u"analysis"_s, u"healthy"_s,
+            QString::number(p.correlation->ruleCount()) + u" correlation rules loaded"_s, 0});
+        checks.append({u"shield"_s, u"healthy"_s,
+            QString::number(p.policies->policies().size()) + u" response policies loaded"_s, 0});
+        checks.append(
+            {u"nodes"_s, u"healthy"_s, QString::number(p.gateway->onlineCount()) + u" sentinels connected"_s, 0});
+        if (p.localSentinel) {
+            const QJsonObject status = p.localSentinel->status();
+            const bool connected = status.value(u"connected"_s).toBool();
+            checks.append({u"local_sentinel"_s, connected ? u"healthy"_s : u"degraded"_s,
+                connected ? u"connected; %1 events sent"_s.arg(status.value(u"events_sent"_s).toInteger())
+                          : u"not connected to the server"_s,
+                0});
+        }
+        return checks;
+    };
+    command::registerApi(*p.http, *p.api);
+    p.http->webSocketRoute(
+        u"/api/v1/sentinel"_s, {}, [&p](std::unique_ptr<QWebSocket> socket) { p.gateway->accept(std::move(socket)); });
+    auto port = p.http->listen(p.config.listen.address, p.config.listen.port);
+    if (!port)
+        return port.error();
+    p.port = *port;
+    const QString host = p.config.listen.address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u"["_s + p.config.listen.address.toString() + u"]"_s
+        : p.config.listen.address.toString();
+    std::fprintf(stderr, "vanopticond: listening on http://%s:%u (data in %s)\n", qPrintable(host), p.port,
+        qPrintable(p.config.dataDir));
+
+    if (!p.config.localSentinelConfig.isEmpty())
+        return startLocalSentinel();
+    return {};
+}
+
+Result<void> ServerApplication::startLocalSentinel() {
+    Parts &p = *m_parts;
+    // The local sentinel is a real node: it enrolls through the same channel, once, with a token
+    // the server makes for it.
+    const QString identityDir = p.config.dataDir + u"/local-sentinel"_s;
+    QString token;
+    if (!QFileInfo::exists(identityDir + u"/node.json"_s)) {
+        token = QString::fromStdString(crypto::randomToken("vo_enroll_"));
+        storage::NodeRepository nodes(p.db);
+        if (auto created = nodes.createEnrollmentToken(
+                command::hashToken(token), u"local sentinel"_s, u"system"_s, storage::nowMs() + 600'000);
+            !created)
+            return created;
+    }
+    const QString host
+        = p.config.listen.address.isEqual(QHostAddress::AnyIPv4) || p.config.listen.address.isEqual(QHostAddress::Any)
+        ? u"127.0.0.1"_s
+        : p.config.listen.address.toString();
+    const QUrl server(
+        u"ws://%1:%2"_s
+            .arg(p.config.listen.address.protocol() == QAbstractSocket::IPv6Protocol ? u"["_s + host + u"]"_s : host)
+            .arg(p.port));
+    auto sentinel = sentinel::Sentinel::create(
+        sentinel::SentinelOptions {p.config.localSentinelConfig, identityDir, server, token});
+    if (!sentinel)
+        return makeError("local sentinel: " + sentinel.error().message);
+    p.localSentinel = std::move(*sentinel);
+    p.localSentinel->start();
+    return {};
+}
+
+} // namespace vanopticon::daemon

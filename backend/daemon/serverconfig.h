@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "daemon/options.h"
+#include "shared/core/result.h"
+
+#include <QString>
+
+namespace vanopticon::daemon {
+
+// The `server:` block of vanopticond's configuration:
+//   server:
+//     listen: 127.0.0.1:8470
+//     data_dir: /var/lib/vanopticon
+//     correlation_rules: rules/correlation     # relative paths are relative to the config file
+//     policies: policies
+//     local_sentinel: sentinel.yaml            # optional: a sentinel for this host, in-process
+// The command line (--listen, --data-dir) overrides the file.
+struct ServerConfig {
+    HostPort listen;
+    QString dataDir;
+    QString correlationRules; // a directory of rule files
+    QString policies; // a directory of policy files
+    QString localSentinelConfig; // empty: no local sentinel
+};
+
+// Where the shipped configuration, rules and policies are (resources/ of the source tree, or
+// the installed share directory).
+QString resourcesDirectory();
+
+Result<ServerConfig> loadServerConfig(const Options &options);
+
+} // namespace vanopticon::daemon

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "sentinel/collect/fileposition.h"
+#include "sentinel/collect/filesource.h"
+#include "sentinel/enrich/enricher.h"
+#include "sentinel/filter/eventfilter.h"
+#include "sentinel/parse/lineparser.h"
+#include "sentinel/respond/commandpolicy.h"
+#include "sentinel/respond/responder.h"
+#include "sentinel/transmit/nodeidentity.h"
+#include "sentinel/transmit/sequencestore.h"
+#include "sentinel/transmit/transmitter.h"
+#include "shared/core/result.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace vanopticon::sentinel {
+
+// How the sentinel is started: its configuration file (collector, enricher, filter, respond,
+// transmitter blocks) and the directory for its identity and state. The server URL and the
+// enrollment token come from the command line, else from the configuration.
+struct SentinelOptions {
+    QString configPath;
+    QString stateDir;
+    QUrl server; // overrides transmitter.server
+    QString enrollToken; // first start only
+};
+
+// The agent on a monitored host: collect → parse → enrich → filter → batch → transmit, and
+// respond to signed commands. File positions are saved only after the server acknowledged the
+// events read up to them, so a restart does not skip lines.
+class Sentinel : public QObject {
+    Q_OBJECT
+public:
+    static Result<std::unique_ptr<Sentinel>> create(const SentinelOptions &options);
+    ~Sentinel() override;
+
+    void start();
+
+    bool connected() const { return m_transmitter->state() == Transmitter::State::Ready; }
+    QString nodeId() const { return QString::fromStdString(m_identity->nodeId()); }
+    // The figures a heartbeat and the health check report.
+    QJsonObject status() const;
+
+Q_SIGNALS:
+    void ready(const QString &nodeId);
+
+private:
+    // Events on their way, and for each source the position just after the last line in them.
+    struct Batch {
+        EventBatch events;
+        std::map<std::size_t, FilePosition> positions;
+    };
+    struct InFlight {
+        std::uint64_t sequence;
+        std::map<std::size_t, FilePosition> positions;
+    };
+
+    Sentinel() = default;
+    Result<void> build(const SentinelOptions &options);
+    void onLines(std::size_t source, const LineChunk &chunk);
+    void flush();
+    void onAcknowledged(quint64 batchSequence);
+    void onReady(const QString &nodeId);
+    void onCommand(const v1::SignedCommand &command);
+    void pauseSources(bool paused);
+    void loadPositions();
+    Result<void> savePositions();
+    v1::Heartbeat heartbeat() const;
+
+    QString m_stateDir;
+    std::size_t m_batchSize = 500;
+    CommandPolicy m_policy;
+    std::optional<NodeIdentity> m_identity;
+    std::optional<SequenceStore> m_sequences;
+    std::vector<std::unique_ptr<FileSource>> m_sources;
+    std::unique_ptr<LineParser> m_parser;
+    std::unique_ptr<Enricher> m_enricher;
+    std::unique_ptr<EventFilter> m_filter;
+    std::unique_ptr<Transmitter> m_transmitter;
+    std::unique_ptr<Responder> m_responder; // once enrolled: it needs the node id and server key
+
+    Batch m_batch;
+    std::deque<InFlight> m_inFlight; // sent, awaiting acknowledgement
+    std::map<std::size_t, FilePosition> m_committed; // acknowledged, saved to disk
+    QTimer m_flushTimer;
+    bool m_paused = false;
+    quint64 m_eventsCollected = 0;
+    quint64 m_eventsSent = 0;
+    quint64 m_sendFailures = 0;
+};
+
+} // namespace vanopticon::sentinel

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// vanopticonctl: the command line for administrators and offline tools.
+#include "demoattack.h"
+#include "watch.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+namespace {
+
+void usage() {
+    std::fprintf(stderr, "usage: vanopticonctl COMMAND [options]\n\n"
+                         "commands:\n"
+                         "  demo-attack --log FILE    append a short demo attack to an auth log\n"
+                         "  watch [--server URL]      print the server's live stream (VANOPTICON_PASSWORD)\n\n"
+                         "vanopticonctl COMMAND --help shows a command's options.\n");
+}
+
+} // namespace
+
+int main(int argc, char *argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("vanopticonctl"));
+    QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() < 2) {
+        usage();
+        return 2;
+    }
+    const QString command = arguments.takeAt(1);
+    if (command == QStringLiteral("demo-attack"))
+        return vanopticon::ctl::demoAttack(arguments);
+    if (command == QStringLiteral("watch"))
+        return vanopticon::ctl::watch(arguments);
+    usage();
+    return command == QStringLiteral("--help") || command == QStringLiteral("help") ? 0 : 2;
+}

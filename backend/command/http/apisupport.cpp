@@ -37,6 +37,15 @@ std::variant<Principal, HttpResponse> authorize(
     return *principal;
 }
 
+HttpServer::Handler requiring(ApiContext &context, Permission permission, AuthorizedHandler handler) {
+    return [&context, permission, handler = std::move(handler)](const HttpRequest &request) {
+        auto who = authorize(context, request, permission);
+        if (auto *refusal = std::get_if<HttpResponse>(&who))
+            return *refusal;
+        return handler(request, std::get<Principal>(who));
+    };
+}
+
 std::variant<QJsonObject, HttpResponse> jsonBody(const HttpRequest &request) {
     QJsonParseError error {};
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);

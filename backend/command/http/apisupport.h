@@ -16,6 +16,11 @@ namespace vanopticon::command::api {
 // The caller, or the 401 / 403 response to send instead.
 std::variant<Principal, HttpResponse> authorize(ApiContext &context, const HttpRequest &request, Permission permission);
 
+// A route handler that runs only for an authenticated caller holding `permission`; others get
+// 401 / 403.
+using AuthorizedHandler = std::function<HttpResponse(const HttpRequest &, const Principal &)>;
+HttpServer::Handler requiring(ApiContext &context, Permission permission, AuthorizedHandler handler);
+
 // The body as a JSON object, or a 400 response.
 std::variant<QJsonObject, HttpResponse> jsonBody(const HttpRequest &request);
 

@@ -13,10 +13,7 @@ namespace {
 const QStringList kStatuses = {
     u"pending"_s, u"approved"_s, u"denied"_s, u"dispatched"_s, u"executed"_s, u"failed"_s, u"refused"_s, u"dry_run"_s};
 
-HttpResponse decide(ApiContext &context, const HttpRequest &request, bool approve) {
-    auto who = api::authorize(context, request, Permission::DecideApprovals);
-    if (auto *refusal = std::get_if<HttpResponse>(&who))
-        return *refusal;
+HttpResponse decide(ApiContext &context, const HttpRequest &request, const Principal &principal, bool approve) {
     auto id = api::idParameter(request, u"id"_s);
     if (auto *refusal = std::get_if<HttpResponse>(&id))
         return *refusal;
@@ -31,7 +28,7 @@ HttpResponse decide(ApiContext &context, const HttpRequest &request, bool approv
         return HttpResponse::error(400, u"bad_request"_s, u"the reason is limited to 2000 characters"_s);
     if (!context.decide)
         return api::internalError("no decision service is wired");
-    const DecideOutcome outcome = context.decide(std::get<qint64>(id), approve, std::get<Principal>(who), reason);
+    const DecideOutcome outcome = context.decide(std::get<qint64>(id), approve, principal, reason);
     switch (outcome.kind) {
     case DecideOutcome::Kind::Decided:
         return HttpResponse::json(storage::toJson(outcome.decision));
@@ -48,29 +45,32 @@ HttpResponse decide(ApiContext &context, const HttpRequest &request, bool approv
 } // namespace
 
 void registerApprovalRoutes(HttpServer &server, ApiContext &context) {
-    server.route(QHttpServerRequest::Method::Get, u"/api/v1/approvals"_s, [&context](const HttpRequest &request) {
-        auto who = api::authorize(context, request, Permission::Read);
-        if (auto *refusal = std::get_if<HttpResponse>(&who))
-            return *refusal;
-        auto limit = api::limitParameter(request, 100, 1000);
-        if (auto *refusal = std::get_if<HttpResponse>(&limit))
-            return *refusal;
-        const QString status = request.query.queryItemValue(u"status"_s);
-        if (!status.isEmpty() && !kStatuses.contains(status))
-            return HttpResponse::error(400, u"bad_request"_s, u"status must be one of: "_s + kStatuses.join(u", "_s));
-        storage::DecisionRepository decisions(context.db);
-        auto list = decisions.list(status, std::get<int>(limit));
-        if (!list)
-            return api::internalError(list.error().message);
-        QJsonArray items;
-        for (const storage::DecisionRecord &decision : *list)
-            items.append(storage::toJson(decision));
-        return HttpResponse::json(QJsonObject {{u"items"_s, items}});
-    });
-    server.route(QHttpServerRequest::Method::Post, u"/api/v1/approvals/{id}/approve"_s,
-        [&context](const HttpRequest &request) { return decide(context, request, true); });
-    server.route(QHttpServerRequest::Method::Post, u"/api/v1/approvals/{id}/deny"_s,
-        [&context](const HttpRequest &request) { return decide(context, request, false); });
+    server.route(QHttpServerRequest::Method::Get, u"/api/v1/approvals"_s,
+        api::requiring(context, Permission::Read, [&context](const HttpRequest &request, const Principal &) {
+            auto limit = api::limitParameter(request, 100, 1000);
+            if (auto *refusal = std::get_if<HttpResponse>(&limit))
+                return *refusal;
+            const QString status = request.query.queryItemValue(u"status"_s);
+            if (!status.isEmpty() && !kStatuses.contains(status))
+                return HttpResponse::error(
+                    400, u"bad_request"_s, u"status must be one of: "_s + kStatuses.join(u", "_s));
+            storage::DecisionRepository decisions(context.db);
+            auto list = decisions.list(status, std::get<int>(limit));
+            if (!list)
+                return api::internalError(list.error().message);
+            QJsonArray items;
+            for (const storage::DecisionRecord &decision : *list)
+                items.append(storage::toJson(decision));
+            return HttpResponse::json(QJsonObject {{u"items"_s, items}});
+        }));
+    for (const bool approve : {true, false}) {
+        server.route(QHttpServerRequest::Method::Post,
+            approve ? u"/api/v1/approvals/{id}/approve"_s : u"/api/v1/approvals/{id}/deny"_s,
+            api::requiring(context, Permission::DecideApprovals,
+                [&context, approve](const HttpRequest &request, const Principal &principal) {
+                    return decide(context, request, principal, approve);
+                }));
+    }
 }
 
 } // namespace vanopticon::command

@@ -17,7 +17,7 @@ namespace {
 
 QByteArray syslogLine(const QDateTime &when, int pid, const QString &message) {
     return (QLocale::c().toString(when, u"MMM"_s) + u" "_s + when.toString(u"d"_s).rightJustified(2, u' ') + u" "_s
-            + when.toString(u"HH:mm:ss"_s) + u" demo-host sshd[%1]: "_s.arg(pid) + message + u"\n"_s)
+        + when.toString(u"HH:mm:ss"_s) + u" demo-host sshd[%1]: "_s.arg(pid) + message + u"\n"_s)
         .toUtf8();
 }
 
@@ -43,8 +43,8 @@ int demoAttack(const QStringList &arguments) {
     }
     QFile file(parser.value(log));
     if (!file.open(QIODevice::Append)) {
-        std::fprintf(stderr, "vanopticonctl demo-attack: %s: %s\n", qPrintable(file.fileName()),
-                     qPrintable(file.errorString()));
+        std::fprintf(
+            stderr, "vanopticonctl demo-attack: %s: %s\n", qPrintable(file.fileName()), qPrintable(file.errorString()));
         return 1;
     }
     const auto write = [&](const QDateTime &when, int pid, const QString &message, const char *note) {
@@ -62,16 +62,16 @@ int demoAttack(const QStringList &arguments) {
     write(now, 2230, u"Invalid user admin from 203.0.113.7 port 41234"_s, "a scanner tries user admin");
     for (int i = 0; i < 6; ++i)
         write(QDateTime::currentDateTime(), 2230 + i,
-              u"Failed password for %1 from 203.0.113.7 port %2 ssh2"_s.arg(i % 2 ? u"invalid user admin"_s : u"root"_s)
-                  .arg(41235 + i),
-              "... and guesses passwords");
+            u"Failed password for %1 from 203.0.113.7 port %2 ssh2"_s.arg(i % 2 ? u"invalid user admin"_s : u"root"_s)
+                .arg(41235 + i),
+            "... and guesses passwords");
     // A slower attacker: five guesses over two minutes (too slow for the 60 s rule), then in.
     const QDateTime slow = QDateTime::currentDateTime().addSecs(-130);
     for (int i = 0; i < 5; ++i)
         write(slow.addSecs(25 * i), 2400 + i, u"Failed password for oracle from 192.0.2.77 port 40000 ssh2"_s,
-              "another source guesses oracle's password");
+            "another source guesses oracle's password");
     write(QDateTime::currentDateTime(), 2405, u"Accepted password for oracle from 192.0.2.77 port 40001 ssh2"_s,
-          "... and gets in");
+        "... and gets in");
     std::printf("done: expect alerts ssh_brute_force (203.0.113.7, high) and brute_force_attack (oracle from "
                 "192.0.2.77, critical), each with a pending ip_block approval\n");
     return 0;

@@ -10,11 +10,12 @@
 namespace {
 
 void usage() {
-    std::fprintf(stderr, "usage: vanopticonctl COMMAND [options]\n\n"
-                         "commands:\n"
-                         "  demo-attack --log FILE    append a short demo attack to an auth log\n"
-                         "  watch [--server URL]      print the server's live stream (VANOPTICON_PASSWORD)\n\n"
-                         "vanopticonctl COMMAND --help shows a command's options.\n");
+    std::fprintf(stderr,
+        "usage: vanopticonctl COMMAND [options]\n\n"
+        "commands:\n"
+        "  demo-attack --log FILE    append a short demo attack to an auth log\n"
+        "  watch [--server URL]      print the server's live stream (VANOPTICON_PASSWORD)\n\n"
+        "vanopticonctl COMMAND --help shows a command's options.\n");
 }
 
 } // namespace

@@ -32,10 +32,10 @@ QString describe(const QString &type, const QJsonObject &data) {
     if (type.startsWith(u"approval."_s)) {
         return u"#%1 %2 %3 (%4 risk) — %5%6"_s.arg(data[u"id"_s].toInteger())
             .arg(data[u"action"_s].toString(), data[u"target"_s].toString(), data[u"risk"_s].toString(),
-                 data[u"status"_s].toString(),
-                 data[u"reason"_s].isString() ? u" by "_s + data[u"decided_by"_s].toString() + u": "_s
-                                                    + data[u"reason"_s].toString()
-                                              : QString());
+                data[u"status"_s].toString(),
+                data[u"reason"_s].isString()
+                    ? u" by "_s + data[u"decided_by"_s].toString() + u": "_s + data[u"reason"_s].toString()
+                    : QString());
     }
     if (type == u"command.result"_s)
         return u"decision #%1: %2 — %3"_s.arg(data[u"decision_id"_s].toInteger())
@@ -52,8 +52,8 @@ int watch(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Print the server's live stream."_s);
     parser.addHelpOption();
-    const QCommandLineOption server(u"server"_s, u"Server URL (default http://127.0.0.1:8470)."_s, u"url"_s,
-                                    u"http://127.0.0.1:8470"_s);
+    const QCommandLineOption server(
+        u"server"_s, u"Server URL (default http://127.0.0.1:8470)."_s, u"url"_s, u"http://127.0.0.1:8470"_s);
     const QCommandLineOption user(u"user"_s, u"User name (default admin)."_s, u"name"_s, u"admin"_s);
     parser.addOptions({server, user});
     parser.process(arguments);
@@ -67,13 +67,13 @@ int watch(const QStringList &arguments) {
     QNetworkRequest login(base.resolved(QUrl(u"/api/v1/auth/login"_s)));
     login.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
     std::unique_ptr<QNetworkReply> reply(nam.post(
-        login, QJsonDocument(QJsonObject{{u"username"_s, parser.value(user)}, {u"password"_s, password}}).toJson()));
+        login, QJsonDocument(QJsonObject {{u"username"_s, parser.value(user)}, {u"password"_s, password}}).toJson()));
     QObject::connect(reply.get(), &QNetworkReply::finished, QCoreApplication::instance(), &QCoreApplication::quit);
     QCoreApplication::exec();
     const QJsonObject session = QJsonDocument::fromJson(reply->readAll()).object();
     if (reply->error() != QNetworkReply::NoError || !session[u"token"_s].isString()) {
         std::fprintf(stderr, "vanopticonctl watch: login failed: %s\n",
-                     qPrintable(session[u"message"_s].toString(reply->errorString())));
+            qPrintable(session[u"message"_s].toString(reply->errorString())));
         return 1;
     }
     QNetworkRequest streamRequest(base.resolved(QUrl(u"/api/v1/stream"_s)));
@@ -95,7 +95,7 @@ int watch(const QStringList &arguments) {
             buffer.remove(0, end + 2);
             if (!type.isEmpty()) {
                 std::printf("%s  %-18s %s\n", qPrintable(QTime::currentTime().toString(u"HH:mm:ss"_s)),
-                            qPrintable(type), qPrintable(describe(type, data)));
+                    qPrintable(type), qPrintable(describe(type, data)));
                 std::fflush(stdout);
             }
         }

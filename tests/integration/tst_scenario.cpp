@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,6 +18,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <csignal>
@@ -52,6 +54,9 @@ QByteArray authLine(const QDateTime &when, const QString &message) {
 
 class TestScenario : public QObject {
     Q_OBJECT
+Q_SIGNALS:
+    void streamEventArrived();
+
 private:
     QTemporaryDir m_dir;
     QProcess m_server;
@@ -76,7 +81,13 @@ private:
             request.setRawHeader("Authorization", "Bearer " + m_token.toLatin1());
         std::unique_ptr<QNetworkReply> reply(
             m_nam.sendCustomRequest(request, verb, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson()));
-        if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 10000))
+        if (!reply->isFinished()) {
+            QEventLoop loop;
+            connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        if (!reply->isFinished())
             return {0, {}};
         return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
             QJsonDocument::fromJson(reply->readAll()).object()};
@@ -95,27 +106,36 @@ private:
                 else if (line.startsWith("data: "))
                     event.data = QJsonDocument::fromJson(line.mid(6)).object();
             }
-            if (!event.type.isEmpty())
+            if (!event.type.isEmpty()) {
                 m_events.append(event);
+                Q_EMIT streamEventArrived();
+            }
         }
     }
 
-    // The first stream event of a type whose data satisfies `match`, waiting for it.
+    // The first stream event of a type whose data satisfies `match`, waiting for it. An event
+    // loop woken by each arrival (not a polling wait), so arrival times are taken when the data
+    // arrives and the latencies measured below are not rounded up to a polling interval.
     std::optional<StreamEvent> waitFor(
         const QString &type, const std::function<bool(const QJsonObject &)> &match, int timeoutMs = 15000) {
-        std::optional<StreamEvent> found;
-        (void)QTest::qWaitFor(
-            [&] {
-                for (const StreamEvent &event : std::as_const(m_events)) {
-                    if (event.type == type && match(event.data)) {
-                        found = event;
-                        return true;
-                    }
-                }
-                return false;
-            },
-            timeoutMs);
-        return found;
+        const auto find = [&]() -> std::optional<StreamEvent> {
+            for (const StreamEvent &event : std::as_const(m_events)) {
+                if (event.type == type && match(event.data))
+                    return event;
+            }
+            return std::nullopt;
+        };
+        if (auto found = find())
+            return found;
+        QEventLoop loop;
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        const QMetaObject::Connection arrival = connect(this, &TestScenario::streamEventArrived, &loop, [&] {
+            if (find())
+                loop.quit();
+        });
+        loop.exec();
+        disconnect(arrival);
+        return find();
     }
 
     void appendToLog(const QList<QByteArray> &lines) {

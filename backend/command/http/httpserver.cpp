@@ -101,6 +101,9 @@ HttpRequest HttpServer::makeRequest(const QHttpServerRequest &request) const {
 }
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) {
+    // Small frames (SSE events, WebSocket messages, acks) go out at once instead of waiting for
+    // Nagle's algorithm to coalesce them behind the peer's delayed ACK (up to 40 ms per event).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     HttpRequest req = makeRequest(request);
     auto answer = [&](const HttpResponse &response) {
         socket->setProperty(kAnsweredProperty, true);

@@ -63,30 +63,40 @@ Result<void> AuthService::bootstrapAdmin(const QString &password, QString *gener
     return {};
 }
 
-Result<Session> AuthService::login(const QString &username, const QString &password, const QHostAddress &peer) {
+std::variant<Session, AuthService::LoginRefusal> AuthService::login(
+    const QString &username, const QString &password, const QHostAddress &peer) {
+    const qint64 now = storage::nowMs();
+    const QJsonObject details {{u"address"_s, peer.toString()}};
+    if (const qint64 wait = m_throttle.retryAfterMs(peer, now); wait > 0) {
+        (void)m_audit.append(username.left(64), u"auth.login"_s, u"user/"_s + username.left(64), u"denied"_s,
+            QJsonObject {{u"address"_s, peer.toString()}, {u"reason"_s, u"too many failures"_s}});
+        return LoginRefusal {u"too many failed logins from this address; try again later"_s, wait};
+    }
     if (m_dummyHash.isEmpty())
         m_dummyHash = QString::fromStdString(crypto::hashPassword("not a real password").value());
     storage::UserRepository users(m_db);
     auto user = users.findByName(username);
     if (!user)
-        return user.error();
+        return LoginRefusal {QString::fromStdString(user.error().message), 0};
     const bool tooLong = password.toUtf8().size() > kMaxPasswordBytes;
     const QString &hash = user->has_value() ? (*user)->passwordHash : m_dummyHash;
     const bool verified = !tooLong && crypto::verifyPassword(hash.toStdString(), password.toStdString());
     const bool ok = verified && user->has_value();
-    const QJsonObject details {{u"address"_s, peer.toString()}};
     (void)m_audit.append(
         username.left(64), u"auth.login"_s, u"user/"_s + username.left(64), ok ? u"success"_s : u"failure"_s, details);
-    if (!ok)
-        return makeError(kInvalidCredentials);
+    if (!ok) {
+        m_throttle.recordFailure(peer, now);
+        return LoginRefusal {QString::fromLatin1(kInvalidCredentials), 0};
+    }
+    m_throttle.recordSuccess(peer);
 
     Session session;
     session.token = QString::fromStdString(crypto::randomToken("vo_"));
-    session.expiresAt = storage::nowMs() + std::chrono::milliseconds(kSessionLifetime).count();
+    session.expiresAt = now + std::chrono::milliseconds(kSessionLifetime).count();
     session.principal = Principal {(*user)->id, (*user)->username, parseRole((*user)->role).value_or(Role::Viewer)};
     if (auto stored = users.createSession(hashToken(session.token), session.principal.userId, session.expiresAt);
         !stored)
-        return stored.error();
+        return LoginRefusal {QString::fromStdString(stored.error().message), 0};
     return session;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "command/auth/loginthrottle.h"
 #include "command/auth/roles.h"
 #include "shared/core/result.h"
 
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <optional>
+#include <variant>
 
 namespace vanopticon::storage {
 class Database;
@@ -35,8 +37,13 @@ public:
     // returned in `generatedPassword` for the caller to show once.
     Result<void> bootstrapAdmin(const QString &password, QString *generatedPassword);
 
+    struct LoginRefusal {
+        QString message;
+        qint64 retryAfterMs = 0; // > 0: too many failures from this address, try again later
+    };
     // Fails with the same message for an unknown user and a wrong password.
-    Result<Session> login(const QString &username, const QString &password, const QHostAddress &peer);
+    std::variant<Session, LoginRefusal> login(
+        const QString &username, const QString &password, const QHostAddress &peer);
     // The principal of an `Authorization: Bearer …` header value, if it names a live session.
     std::optional<Principal> authenticate(const QByteArray &authorizationHeader);
 
@@ -46,6 +53,7 @@ private:
     storage::Database &m_db;
     storage::AuditLog &m_audit;
     QString m_dummyHash; // verified against for unknown users, so timing does not reveal names
+    LoginThrottle m_throttle;
 };
 
 QString hashToken(const QString &token);

@@ -15,10 +15,17 @@ void registerAuthRoutes(HttpServer &server, ApiContext &context) {
         const QJsonObject &object = std::get<QJsonObject>(body);
         if (!object.value(u"username"_s).isString() || !object.value(u"password"_s).isString())
             return HttpResponse::error(400, u"bad_request"_s, u"username and password are required strings"_s);
-        auto session = context.auth.login(
+        auto outcome = context.auth.login(
             object.value(u"username"_s).toString(), object.value(u"password"_s).toString(), request.peer);
-        if (!session)
-            return HttpResponse::error(401, u"unauthorized"_s, QString::fromStdString(session.error().message));
+        if (const auto *refusal = std::get_if<AuthService::LoginRefusal>(&outcome)) {
+            if (refusal->retryAfterMs <= 0)
+                return HttpResponse::error(401, u"unauthorized"_s, refusal->message);
+            HttpResponse response = HttpResponse::error(429, u"too_many_requests"_s, refusal->message);
+            response.headers.append(std::pair<QByteArray, QByteArray>(
+                "Retry-After", QByteArray::number((refusal->retryAfterMs + 999) / 1000)));
+            return response;
+        }
+        const Session *session = std::get_if<Session>(&outcome);
         return HttpResponse::json(QJsonObject {
             {u"token"_s, session->token},
             {u"role"_s, toString(session->principal.role)},

@@ -274,6 +274,20 @@ private Q_SLOTS:
         QCOMPARE(connected.size(), 0);
         QVERIFY2(socket.errorString().contains(u"401"), qPrintable(socket.errorString()));
     }
+
+    // Runs last: it locks this client's address out of logging in.
+    void repeatedLoginFailuresAreThrottled() {
+        for (int i = 0; i < 5; ++i)
+            request("POST", u"/api/v1/auth/login"_s, R"({"username":"admin","password":"wrong"})");
+        const Reply locked
+            = request("POST", u"/api/v1/auth/login"_s, R"({"username":"admin","password":"correct horse battery"})");
+        QCOMPARE(locked.status, 429);
+        QCOMPARE(locked.json[u"error"_s].toString(), u"too_many_requests"_s);
+        auto audit = m_audit->list(3);
+        QCOMPARE(audit->first().outcome, u"denied"_s);
+        // Sessions already issued keep working.
+        QCOMPARE(request("GET", u"/api/v1/alerts"_s, {}, m_adminToken).status, 200);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestApi)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/sentinel.h"
 
+#include "sentinel/collect/sourcefactory.h"
 #include "sentinel/respond/nftablesfirewall.h"
 #include "shared/config/section.h"
 
@@ -82,7 +83,7 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
         return root.error();
     if (auto ok = root->allowOnly({"collector", "enricher", "filter", "respond", "transmitter"}); !ok)
         return ok.error();
-    auto sources = parseCollectorConfig(root->child("collector"));
+    auto sources = createSources(root->child("collector"), SyslogContext::fromSystem());
     if (!sources)
         return sources.error();
     if (sources->empty())
@@ -142,17 +143,14 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
     m_flushTimer.setInterval(transmit->batchTimeout);
     connect(&m_flushTimer, &QTimer::timeout, this, &Sentinel::flush);
 
-    m_parser = std::make_unique<LineParser>(LineFormat::Rfc3164, SyslogContext::fromSystem());
     m_enricher = std::make_unique<Enricher>(std::move(*enricher));
     m_filter = std::make_unique<EventFilter>(std::move(*filter));
-    for (SourceConfig &source : *sources) {
-        const std::size_t index = m_sources.size();
-        auto fileSource = std::make_unique<FileSource>(std::move(source));
-        connect(fileSource.get(), &FileSource::linesRead, this,
-            [this, index](const LineChunk &chunk) { onLines(index, chunk); });
-        m_sources.push_back(std::move(fileSource));
+    m_sources = std::move(*sources);
+    for (const auto &source : m_sources) {
+        Source *raw = source.get();
+        source->setSink([this, raw](Delivery &&delivery) { onDelivery(*raw, std::move(delivery)); });
     }
-    loadPositions();
+    loadCheckpoints();
     return {};
 }
 
@@ -162,15 +160,15 @@ void Sentinel::start() {
         source->start();
 }
 
-void Sentinel::onLines(std::size_t source, const LineChunk &chunk) {
-    const SyslogContext now = SyslogContext::fromSystem();
-    m_parser->setClock(now.nowNs, now.utcOffsetSeconds);
-    const std::size_t before = m_batch.events.size();
-    for (std::size_t i = 0; i < chunk.size(); ++i)
-        m_parser->parse(chunk.line(i), m_batch.events);
-    m_eventsCollected += m_batch.events.size() - before;
-    m_batch.positions[source] = chunk.end();
-    if (m_batch.events.size() >= m_batchSize)
+void Sentinel::onDelivery(const Source &source, Delivery &&delivery) {
+    m_eventsCollected += delivery.events.size();
+    if (delivery.checkpoint)
+        m_batch.checkpoints[source.name()] = std::move(*delivery.checkpoint);
+    if (!delivery.events.empty()) {
+        m_batch.events += delivery.events.size();
+        m_batch.deliveries.push_back(std::move(delivery.events));
+    }
+    if (m_batch.events >= m_batchSize)
         flush();
     else if (!m_flushTimer.isActive())
         m_flushTimer.start();
@@ -178,30 +176,34 @@ void Sentinel::onLines(std::size_t source, const LineChunk &chunk) {
 
 void Sentinel::flush() {
     m_flushTimer.stop();
-    if (m_batch.positions.empty())
+    if (m_batch.deliveries.empty() && m_batch.checkpoints.empty())
         return;
     if (!m_transmitter->canAccept()) {
         pauseSources(true); // resumes when the server acknowledges; the batch waits here
         return;
     }
-    m_enricher->process(m_batch.events);
-    m_filter->process(m_batch.events);
-    if (m_batch.events.empty()) {
-        // Everything was filtered out: nothing to deliver, the positions are safe to keep.
-        for (const auto &[source, position] : m_batch.positions)
-            m_committed[source] = position;
-        (void)savePositions();
+    std::size_t remaining = 0;
+    for (EventBatch &events : m_batch.deliveries) {
+        m_enricher->process(events);
+        m_filter->process(events);
+        remaining += events.size();
+    }
+    if (remaining == 0) {
+        // Everything was filtered out: nothing to deliver, the checkpoints are safe to keep.
+        for (auto &[name, checkpoint] : m_batch.checkpoints)
+            m_committed[name] = std::move(checkpoint);
+        if (auto saved = saveCheckpoints(); !saved)
+            qWarning("sentinel: %s", saved.error().message.c_str());
     } else {
-        auto sequence = m_transmitter->send(m_batch.events);
+        auto sequence = m_transmitter->send(m_batch.deliveries);
         if (!sequence) {
             ++m_sendFailures;
-            qWarning(
-                "sentinel: could not queue %zu events: %s", m_batch.events.size(), sequence.error().message.c_str());
+            qWarning("sentinel: could not queue %zu events: %s", remaining, sequence.error().message.c_str());
             pauseSources(true);
             return;
         }
-        m_eventsSent += m_batch.events.size();
-        m_inFlight.push_back(InFlight {*sequence, std::move(m_batch.positions)});
+        m_eventsSent += remaining;
+        m_inFlight.push_back(InFlight {*sequence, std::move(m_batch.checkpoints)});
     }
     m_batch = Batch();
 }
@@ -209,13 +211,13 @@ void Sentinel::flush() {
 void Sentinel::onAcknowledged(quint64 batchSequence) {
     bool advanced = false;
     while (!m_inFlight.empty() && m_inFlight.front().sequence <= batchSequence) {
-        for (const auto &[source, position] : m_inFlight.front().positions)
-            m_committed[source] = position;
+        for (auto &[name, checkpoint] : m_inFlight.front().checkpoints)
+            m_committed[name] = std::move(checkpoint);
         m_inFlight.pop_front();
         advanced = true;
     }
     if (advanced) {
-        if (auto saved = savePositions(); !saved)
+        if (auto saved = saveCheckpoints(); !saved)
             qWarning("sentinel: %s", saved.error().message.c_str());
     }
     if (m_paused && m_transmitter->canAccept()) {
@@ -229,6 +231,8 @@ void Sentinel::pauseSources(bool paused) {
         return;
     m_paused = paused;
     for (const auto &source : m_sources) {
+        if (!source->canPause())
+            continue; // it keeps reading; what the pipeline cannot take it drops and counts
         if (paused)
             source->stop();
         else
@@ -260,56 +264,53 @@ void Sentinel::onCommand(const v1::SignedCommand &command) {
     m_transmitter->sendCommandResult(result);
 }
 
-void Sentinel::loadPositions() {
-    QFile file(m_stateDir + u"/positions.json"_s);
+void Sentinel::loadCheckpoints() {
+    QFile file(m_stateDir + u"/checkpoints.json"_s);
     if (!file.open(QIODevice::ReadOnly))
-        return; // first start: each source begins where its config says
-    const QJsonArray saved = QJsonDocument::fromJson(file.read(1 << 20)).object().value(u"sources"_s).toArray();
-    for (std::size_t i = 0; i < m_sources.size(); ++i) {
-        for (const QJsonValue &value : saved) {
-            const QJsonObject entry = value.toObject();
-            if (entry.value(u"path"_s).toString().toStdString() != m_sources[i]->config().path)
-                continue;
-            FilePosition position {entry.value(u"device"_s).toString().toULongLong(),
-                entry.value(u"inode"_s).toString().toULongLong(), entry.value(u"offset"_s).toString().toULongLong()};
-            m_sources[i]->resumeFrom(position);
-            m_committed[i] = position;
+        return; // first start: each source begins where its configuration says
+    const QJsonObject saved = QJsonDocument::fromJson(file.read(16 << 20)).object();
+    for (const auto &source : m_sources) {
+        const QJsonValue checkpoint = saved.value(QString::fromStdString(source->name()));
+        if (!checkpoint.isString())
+            continue;
+        const std::string text = checkpoint.toString().toStdString();
+        if (auto resumed = source->resume(text); !resumed) {
+            qWarning("sentinel: %s; starting this source afresh", resumed.error().message.c_str());
+            continue;
         }
+        m_committed[source->name()] = text;
     }
 }
 
-Result<void> Sentinel::savePositions() {
-    QJsonArray sources;
-    for (const auto &[index, position] : m_committed) {
-        // As strings: JSON numbers lose precision above 2^53, and inodes can be that large.
-        sources.append(QJsonObject {{u"path"_s, QString::fromStdString(m_sources[index]->config().path)},
-            {u"device"_s, QString::number(position.device)}, {u"inode"_s, QString::number(position.inode)},
-            {u"offset"_s, QString::number(position.offset)}});
-    }
-    const QByteArray json = QJsonDocument(QJsonObject {{u"sources"_s, sources}}).toJson();
-    return writeFileAtomically(QString(m_stateDir + u"/positions.json"_s).toStdString(), json.toStdString());
+Result<void> Sentinel::saveCheckpoints() {
+    QJsonObject checkpoints;
+    for (const auto &[name, checkpoint] : m_committed)
+        checkpoints.insert(QString::fromStdString(name), QString::fromStdString(checkpoint));
+    return writeFileAtomically(
+        QString(m_stateDir + u"/checkpoints.json"_s).toStdString(), QJsonDocument(checkpoints).toJson().toStdString());
 }
 
 v1::Heartbeat Sentinel::heartbeat() const {
     v1::Heartbeat heartbeat;
     heartbeat.set_events_collected(m_eventsCollected);
     heartbeat.set_events_sent(m_eventsSent);
-    heartbeat.set_parse_errors(m_parser->stats().failed);
+    std::uint64_t errors = 0;
+    for (const auto &source : m_sources)
+        errors += source->counters().errors;
+    heartbeat.set_parse_errors(errors);
     return heartbeat;
 }
 
 QJsonObject Sentinel::status() const {
     QJsonArray sources;
+    std::uint64_t errors = 0;
     for (const auto &source : m_sources) {
-        sources.append(QJsonObject {{u"path"_s, QString::fromStdString(source->config().path)},
-            {u"lines"_s, qint64(source->stats().linesRead)}, {u"rotations"_s, qint64(source->stats().rotations)},
-            {u"truncations"_s, qint64(source->stats().truncations)},
-            {u"error"_s, QString::fromStdString(source->lastError())}});
+        sources.append(source->status());
+        errors += source->counters().errors;
     }
     return QJsonObject {{u"connected"_s, connected()}, {u"node_id"_s, nodeId()},
         {u"events_collected"_s, qint64(m_eventsCollected)}, {u"events_sent"_s, qint64(m_eventsSent)},
-        {u"events_filtered"_s, qint64(m_filter->counters().dropped)},
-        {u"parse_errors"_s, qint64(m_parser->stats().failed)},
+        {u"events_filtered"_s, qint64(m_filter->counters().dropped)}, {u"source_errors"_s, qint64(errors)},
         {u"unacked_batches"_s, qint64(m_transmitter->pendingBatches())}, {u"send_failures"_s, qint64(m_sendFailures)},
         {u"sources"_s, sources}};
 }

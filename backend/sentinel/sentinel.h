@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "sentinel/collect/fileposition.h"
-#include "sentinel/collect/filesource.h"
+#include "sentinel/collect/source.h"
 #include "sentinel/enrich/enricher.h"
 #include "sentinel/filter/eventfilter.h"
 #include "sentinel/parse/lineparser.h"
@@ -57,26 +56,27 @@ Q_SIGNALS:
     void ready(const QString &nodeId);
 
 private:
-    // Events on their way, and for each source the position just after the last line in them.
+    // Deliveries waiting to be sent together, and each source's checkpoint after them.
     struct Batch {
-        EventBatch events;
-        std::map<std::size_t, FilePosition> positions;
+        std::vector<EventBatch> deliveries;
+        std::size_t events = 0;
+        std::map<std::string, std::string> checkpoints;
     };
     struct InFlight {
         std::uint64_t sequence;
-        std::map<std::size_t, FilePosition> positions;
+        std::map<std::string, std::string> checkpoints;
     };
 
     Sentinel() = default;
     Result<void> build(const SentinelOptions &options);
-    void onLines(std::size_t source, const LineChunk &chunk);
+    void onDelivery(const Source &source, Delivery &&delivery);
     void flush();
     void onAcknowledged(quint64 batchSequence);
     void onReady(const QString &nodeId);
     void onCommand(const v1::SignedCommand &command);
     void pauseSources(bool paused);
-    void loadPositions();
-    Result<void> savePositions();
+    void loadCheckpoints();
+    Result<void> saveCheckpoints();
     v1::Heartbeat heartbeat() const;
 
     QString m_stateDir;
@@ -84,8 +84,7 @@ private:
     CommandPolicy m_policy;
     std::optional<NodeIdentity> m_identity;
     std::optional<SequenceStore> m_sequences;
-    std::vector<std::unique_ptr<FileSource>> m_sources;
-    std::unique_ptr<LineParser> m_parser;
+    std::vector<std::unique_ptr<Source>> m_sources;
     std::unique_ptr<Enricher> m_enricher;
     std::unique_ptr<EventFilter> m_filter;
     std::unique_ptr<Transmitter> m_transmitter;
@@ -93,7 +92,7 @@ private:
 
     Batch m_batch;
     std::deque<InFlight> m_inFlight; // sent, awaiting acknowledgement
-    std::map<std::size_t, FilePosition> m_committed; // acknowledged, saved to disk
+    std::map<std::string, std::string> m_committed; // acknowledged checkpoints, by source name
     QTimer m_flushTimer;
     bool m_paused = false;
     quint64 m_eventsCollected = 0;

@@ -3,9 +3,7 @@
 
 namespace vanopticon::sentinel {
 
-namespace {
-
-Result<SourceConfig> parseSource(const config::Section &entry) {
+Result<SourceConfig> parseSyslogFileConfig(const config::Section &entry) {
     if (!entry.isMap())
         return entry.error("expected a mapping with type, path and format");
     if (auto known = entry.allowOnly({"type", "path", "format", "start_at", "poll_interval"}); !known)
@@ -16,7 +14,7 @@ Result<SourceConfig> parseSource(const config::Section &entry) {
     if (!type)
         return type.error();
     if (*type != "syslog")
-        return entry.child("type").error("unsupported source type '" + *type + "' (supported: syslog)");
+        return entry.child("type").error("expected type syslog, got '" + *type + "'");
     source.type = SourceType::Syslog;
 
     auto path = entry.requireString("path");
@@ -54,33 +52,6 @@ Result<SourceConfig> parseSource(const config::Section &entry) {
         return entry.child("poll_interval").error("must be between 10ms and 1h");
     source.pollInterval = *interval;
     return source;
-}
-
-} // namespace
-
-Result<std::vector<SourceConfig>> parseCollectorConfig(const config::Section &collector) {
-    if (auto known = collector.allowOnly({"sources"}); !known)
-        return known.error();
-    auto entries = collector.child("sources").elements();
-    if (!entries)
-        return entries.error();
-
-    std::vector<SourceConfig> sources;
-    sources.reserve(entries->size());
-    for (std::size_t i = 0; i < entries->size(); ++i) {
-        const config::Section &entry = (*entries)[i];
-        auto source = parseSource(entry);
-        if (!source)
-            return source.error();
-        // Two tails on one file would send every line twice.
-        for (std::size_t j = 0; j < sources.size(); ++j) {
-            if (sources[j].path == source->path)
-                return entry.child("path").error(
-                    "'" + source->path + "' is already collected by " + (*entries)[j].path());
-        }
-        sources.push_back(std::move(*source));
-    }
-    return sources;
 }
 
 } // namespace vanopticon::sentinel

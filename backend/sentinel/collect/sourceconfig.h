@@ -36,6 +36,7 @@ inline constexpr std::chrono::milliseconds kMaxPollInterval {3'600'000};
 //         start_at: end           # optional: beginning (default) | end
 //         poll_interval: 250ms    # optional: 10ms to 1h
 // Unknown settings, other types and formats, and bad values are refused with file:line.
-Result<std::vector<SourceConfig>> parseCollectorConfig(const config::Section &collector);
+// One `type: syslog` entry of collector.sources. `path` may be a glob (*, ?, [...]).
+Result<SourceConfig> parseSyslogFileConfig(const config::Section &entry);
 
 } // namespace vanopticon::sentinel

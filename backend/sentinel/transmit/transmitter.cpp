@@ -209,22 +209,26 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     Q_EMIT ready(QString::fromStdString(welcome.node_id()));
 }
 
-Result<std::uint64_t> Transmitter::send(const EventBatch &batch) {
+Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches) {
     if (!canAccept())
         return makeError("the queue of unacknowledged batches is full");
     v1::Envelope envelope;
     auto *wireBatch = envelope.mutable_batch();
-    for (const Event &event : batch.events()) {
-        auto number = m_sequences.next();
-        if (!number)
-            return number.error();
-        v1::Event *out = wireBatch->add_events();
-        wire::toProto(event, *out);
-        out->set_sequence(*number);
+    std::size_t count = 0;
+    for (const EventBatch &batch : batches) {
+        for (const Event &event : batch.events()) {
+            auto number = m_sequences.next();
+            if (!number)
+                return number.error();
+            v1::Event *out = wireBatch->add_events();
+            wire::toProto(event, *out);
+            out->set_sequence(*number);
+            ++count;
+        }
     }
     const std::uint64_t sequence = m_nextBatch++;
     wireBatch->set_batch_sequence(sequence);
-    m_pending.push_back(PendingBatch {sequence, batch.size(), wire::encodeEnvelope(envelope)});
+    m_pending.push_back(PendingBatch {sequence, count, wire::encodeEnvelope(envelope)});
     ++m_counters.batchesSent;
     if (m_state == State::Ready)
         sendFrame(m_pending.back().frame);

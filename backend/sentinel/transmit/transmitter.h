@@ -16,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 class QWebSocket;
@@ -47,9 +48,10 @@ public:
     void start();
     void stop();
 
-    // Numbers the events and queues them as one batch; returns the batch's sequence.
+    // Numbers the events and queues them as one wire batch; returns the batch's sequence.
     // Fails when the queue of unacknowledged batches is full (the caller holds back).
-    Result<std::uint64_t> send(const EventBatch &batch);
+    Result<std::uint64_t> send(std::span<const EventBatch> batches);
+    Result<std::uint64_t> send(const EventBatch &batch) { return send(std::span<const EventBatch>(&batch, 1)); }
     void sendCommandResult(const v1::CommandResult &result);
     // Supplies the figures of each heartbeat.
     void setHeartbeatSource(std::function<v1::Heartbeat()> source) { m_heartbeatSource = std::move(source); }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/sourceconfig.h"
+#include "sentinel/collect/sourcefactory.h"
 
 #include <QTest>
 
@@ -9,11 +10,30 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Result<std::vector<SourceConfig>> parse(const QByteArray &yaml) {
+// The syslog entries of a collector block, each parsed on its own.
+Result<std::vector<SourceConfig>> parseEntries(const QByteArray &yaml) {
     auto root = config::Section::loadString(yaml.toStdString(), "sentinel.yaml");
     if (!root)
         return root.error();
-    return parseCollectorConfig(root->child("collector"));
+    auto entries = root->child("collector").child("sources").elements();
+    if (!entries)
+        return entries.error();
+    std::vector<SourceConfig> configs;
+    for (const config::Section &entry : *entries) {
+        auto config = parseSyslogFileConfig(entry);
+        if (!config)
+            return config.error();
+        configs.push_back(std::move(*config));
+    }
+    return configs;
+}
+
+// The whole collector block, as the sentinel builds it.
+Result<std::vector<std::unique_ptr<Source>>> create(const QByteArray &yaml) {
+    auto root = config::Section::loadString(yaml.toStdString(), "sentinel.yaml");
+    if (!root)
+        return root.error();
+    return createSources(root->child("collector"), SyslogContext {});
 }
 
 } // namespace
@@ -22,16 +42,16 @@ class TestCollectorConfig : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void fullEntries() {
-        auto sources = parse("collector:\n"
-                             "  sources:\n"
-                             "    - type: syslog\n"
-                             "      path: /var/log/auth.log\n"
-                             "      format: rfc3164\n"
-                             "      start_at: end\n"
-                             "      poll_interval: 1s\n"
-                             "    - type: syslog\n"
-                             "      path: /var/log/syslog\n"
-                             "      format: rfc3164\n");
+        auto sources = parseEntries("collector:\n"
+                                    "  sources:\n"
+                                    "    - type: syslog\n"
+                                    "      path: /var/log/auth.log\n"
+                                    "      format: rfc3164\n"
+                                    "      start_at: end\n"
+                                    "      poll_interval: 1s\n"
+                                    "    - type: syslog\n"
+                                    "      path: /var/log/syslog\n"
+                                    "      format: rfc3164\n");
         QVERIFY2(sources.ok(), sources.ok() ? "" : sources.error().message.c_str());
         QCOMPARE(sources->size(), std::size_t(2));
         const SourceConfig &auth = (*sources)[0];
@@ -47,8 +67,8 @@ private Q_SLOTS:
     }
 
     void absentOrEmpty() {
-        QCOMPARE(parse("other: 1\n")->size(), std::size_t(0));
-        QCOMPARE(parse("collector:\n  sources: []\n")->size(), std::size_t(0));
+        QCOMPARE(create("other: 1\n")->size(), std::size_t(0));
+        QCOMPARE(create("collector:\n  sources: []\n")->size(), std::size_t(0));
     }
 
     void errors_data() {
@@ -60,7 +80,7 @@ private Q_SLOTS:
                                             "one of: type, path, format, start_at, poll_interval)";
         QTest::addRow("other type")
             << QByteArray("collector:\n  sources:\n    - type: journald\n      path: /x\n      format: rfc3164\n")
-            << "sentinel.yaml:3:13: collector.sources[0].type: unsupported source type 'journald' (supported: syslog)";
+            << "sentinel.yaml:3:13: collector.sources[0].type: unknown source type 'journald' (supported: syslog)";
         QTest::addRow("other format")
             << head + "      format: rfc5424\n"
             << "sentinel.yaml:5:15: collector.sources[0].format: unsupported format 'rfc5424' for type syslog "
@@ -90,13 +110,13 @@ private Q_SLOTS:
             << head
                 + "      format: rfc3164\n    - type: syslog\n      path: /var/log/auth.log\n      format: "
                   "rfc3164\n"
-            << "sentinel.yaml:7:13: collector.sources[1].path: '/var/log/auth.log' is already collected by "
+            << "sentinel.yaml:6:7: collector.sources[1]: 'syslog:/var/log/auth.log' is already collected by "
                "collector.sources[0]";
         QTest::addRow("sources not a list") << QByteArray("collector:\n  sources: /var/log/auth.log\n")
                                             << "sentinel.yaml:2:12: collector.sources: expected a list";
         QTest::addRow("entry not a mapping")
             << QByteArray("collector:\n  sources:\n    - /var/log/auth.log\n")
-            << "sentinel.yaml:3:7: collector.sources[0]: expected a mapping with type, path and format";
+            << "sentinel.yaml:3:7: collector.sources[0]: expected a mapping with a type and its settings";
         QTest::addRow("unknown collector setting")
             << QByteArray("collector:\n  source: []\n")
             << "sentinel.yaml:2:3: collector: unknown setting 'source' (expected one of: sources)";
@@ -107,7 +127,7 @@ private Q_SLOTS:
     void errors() {
         QFETCH(QByteArray, yaml);
         QFETCH(QString, message);
-        auto sources = parse(yaml);
+        auto sources = create(yaml);
         QVERIFY(!sources.ok());
         QCOMPARE(QString::fromStdString(sources.error().message), message);
     }

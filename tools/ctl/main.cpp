@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // vanopticonctl: the command line for administrators and offline tools.
+#include "bench/benchsentinel.h"
 #include "demoattack.h"
+#include "parse.h"
 #include "watch.h"
 
 #include <QCoreApplication>
@@ -33,6 +35,15 @@ int main(int argc, char *argv[]) {
         return vanopticon::ctl::demoAttack(arguments);
     if (command == QStringLiteral("watch"))
         return vanopticon::ctl::watch(arguments);
+    if (command == QStringLiteral("parse"))
+        return vanopticon::ctl::parseFiles(arguments);
+    if (command == QStringLiteral("bench")) {
+        const QString what = arguments.size() > 1 ? arguments.takeAt(1) : QString();
+        if (what == QStringLiteral("sentinel"))
+            return vanopticon::ctl::benchSentinel(arguments);
+        std::fprintf(stderr, "usage: vanopticonctl bench sentinel [options]\n");
+        return 2;
+    }
     usage();
     return command == QStringLiteral("--help") || command == QStringLiteral("help") ? 0 : 2;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "shared/event/event.h"
+#include "shared/event/eventjson.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QTest>
 
@@ -65,6 +69,30 @@ private Q_SLOTS:
         source = EventBatch(); // the copy must not point into the old arena
         QCOMPARE(copy.sequence, std::uint64_t(7));
         QCOMPARE(copy.value(field::SourceIp), std::string_view("203.0.113.9"));
+    }
+
+    void eventsBecomeValidJson() {
+        EventBatch batch;
+        Event &event = batch.addEvent();
+        event.timestampNs = 1'700'000'000'123'456'789;
+        event.severity = Severity::Low;
+        batch.setField(event, field::EventType, "auth_failed");
+        batch.setField(event, field::Message, "Failed password for \"root\"\n\xff");
+        batch.setField(event, field::SourceIp, "203.0.113.7");
+        std::string json;
+        appendEventJson(json, event);
+        QJsonParseError error {};
+        const QJsonObject object = QJsonDocument::fromJson(QByteArray::fromStdString(json), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(object[u"timestamp"].toString(), QStringLiteral("2023-11-14T22:13:20.123456789Z"));
+        QCOMPARE(object[u"severity"].toString(), QStringLiteral("low"));
+        QCOMPARE(object[u"event_type"].toString(), QStringLiteral("auth_failed"));
+        QCOMPARE(object[u"message"].toString(), QStringLiteral("Failed password for \"root\"\n\uFFFD"));
+        QCOMPARE(object[u"fields"].toObject()[u"SourceIp"].toString(), QStringLiteral("203.0.113.7"));
+        QVERIFY(!object.contains(u"host"));
+        std::string before;
+        appendTimestamp(before, -1); // just before the epoch
+        QCOMPARE(before, std::string("\"1969-12-31T23:59:59.999999999Z\""));
     }
 };
 

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// vanopticonctl's offline commands, run as a user would: output shape and exit status.
+// (Benchmark figures are reported by `vanopticonctl bench`, never asserted here.)
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+Run ctl(const QStringList &arguments) {
+    QProcess process;
+    process.start(QStringLiteral(VANOPTICONCTL_PATH), arguments);
+    process.waitForFinished(120000);
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+} // namespace
+
+class TestCtl : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void parsePrintsOneEventPerLineAndReportsFailures() {
+        QTemporaryDir dir;
+        QFile log(dir.filePath(u"auth.log"_s));
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.write(
+            "Nov 23 10:15:30 web-01 sshd[4242]: Failed password for root from 203.0.113.7 port 41234 ssh2\n"
+            "<999>broken\n"
+            "Nov 23 10:15:31 web-01 sshd[4243]: Accepted publickey for alice from 198.51.100.4 port 50022 ssh2\n");
+        log.close();
+        const Run run = ctl({u"parse"_s, u"--format"_s, u"rfc3164"_s, log.fileName()});
+        QCOMPARE(run.exitCode, 1); // one line refused
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(first[u"event_type"_s].toString(), u"auth_failed"_s);
+        QCOMPARE(first[u"fields"_s].toObject()[u"SourceIp"_s].toString(), u"203.0.113.7"_s);
+        QCOMPARE(QJsonDocument::fromJson(lines[1]).object()[u"event_type"_s].toString(), u"auth_success"_s);
+        QVERIFY2(run.err.contains(":2: PRI out of range"), run.err.constData());
+        QCOMPARE(ctl({u"parse"_s, u"--format"_s, u"nonsense"_s, log.fileName()}).exitCode, 2);
+    }
+
+    void benchSentinelPrintsItsFigures() {
+        const Run run = ctl({u"bench"_s, u"sentinel"_s, u"--events"_s, u"5000"_s});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject result = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(result[u"events"_s].toInt(), 5000);
+        QVERIFY(result[u"events_per_second"_s].toDouble() > 0);
+        QVERIFY(result[u"peak_rss_mb"_s].toDouble() > 0);
+        const QJsonObject parse = result[u"stages"_s].toObject()[u"parse"_s].toObject();
+        QCOMPARE(parse[u"in"_s].toInt(), 5000);
+        QCOMPARE(parse[u"errors"_s].toInt(), 0); // generated input is valid: all of it parses
+        const QJsonObject filter = result[u"stages"_s].toObject()[u"filter"_s].toObject();
+        QCOMPARE(filter[u"in"_s].toInt() - filter[u"dropped"_s].toInt(), filter[u"out"_s].toInt());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCtl)
+#include "tst_ctl.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/benchsentinel.h"
 
+#include "bench/benchlive.h"
 #include "bench/loggenerator.h"
 #include "sentinel/enrich/enricher.h"
 #include "sentinel/filter/eventfilter.h"
@@ -62,8 +63,24 @@ int benchSentinel(const QStringList &arguments) {
     const QCommandLineOption eventsOption(u"events"_s, u"Lines to process (default 1000000)."_s, u"n"_s, u"1000000"_s);
     const QCommandLineOption batchOption(u"batch"_s, u"Lines per batch (default 1000)."_s, u"n"_s, u"1000"_s);
     const QCommandLineOption seedOption(u"seed"_s, u"Seed of the generated input (default 42)."_s, u"n"_s, u"42"_s);
-    parser.addOptions({formatOption, eventsOption, batchOption, seedOption});
+    const QCommandLineOption liveOption(
+        u"live"_s, u"Run a real server and sentinel and measure the sentinel's memory at --rate events/s."_s);
+    const QCommandLineOption rateOption(u"rate"_s, u"Live: lines per second (default 10000)."_s, u"n"_s, u"10000"_s);
+    const QCommandLineOption secondsOption(u"seconds"_s, u"Live: how long (default 30)."_s, u"n"_s, u"30"_s);
+    parser.addOptions({formatOption, eventsOption, batchOption, seedOption, liveOption, rateOption, secondsOption});
     parser.process(arguments);
+    if (parser.isSet(liveOption)) {
+        LiveBenchOptions live;
+        live.rate = parser.value(rateOption).toInt();
+        live.seconds = parser.value(secondsOption).toInt();
+        live.format = parser.value(formatOption);
+        live.seed = parser.value(seedOption).toULongLong();
+        if (live.rate < 1 || live.seconds < 1 || !LogGenerator::supports(live.format.toStdString())) {
+            std::fprintf(stderr, "vanopticonctl bench sentinel --live: bad --rate, --seconds or --format\n");
+            return 2;
+        }
+        return benchSentinelLive(live);
+    }
 
     const std::string format = parser.value(formatOption).toStdString();
     bool ok = false;

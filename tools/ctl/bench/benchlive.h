@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QString>
+
+namespace vanopticon::ctl {
+
+struct LiveBenchOptions {
+    int rate = 10'000; // lines per second appended to the tailed log
+    int seconds = 30;
+    QString format = QStringLiteral("rfc3164");
+    quint64 seed = 42;
+};
+
+// Runs a real server and a real sentinel (vanopticond next to vanopticonctl) on loopback,
+// appends generated lines to the sentinel's log at a steady rate, samples the sentinel's
+// resident memory from /proc every 100 ms, and prints one JSON object: the rate reached,
+// events the server stored, and peak / mean RSS of the sentinel.
+int benchSentinelLive(const LiveBenchOptions &options);
+
+} // namespace vanopticon::ctl

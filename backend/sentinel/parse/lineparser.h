@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sentinel/parse/lineformat.h"
+#include "sentinel/parse/messageclassifier.h"
 #include "sentinel/parse/rfc3164.h"
 #include "sentinel/parse/syslogcontext.h"
 #include "shared/event/event.h"
@@ -60,7 +61,7 @@ private:
     LineFormat m_format;
     SyslogContext m_context;
     Rfc3164Options m_options;
-    FieldId m_reasonField;
+    MessageClassifier m_classifier;
     LineParserStats m_stats;
     std::deque<LineParseError> m_recentErrors;
 };

@@ -67,8 +67,7 @@ private Q_SLOTS:
     }
 
     void filterRefusesWhatItCannotDo() {
-        auto unsupported
-            = parseFilterConfig(yaml("rules:\n  - name: r\n    condition: x exists\n    action: shred\n"));
+        auto unsupported = parseFilterConfig(yaml("rules:\n  - name: r\n    condition: x exists\n    action: shred\n"));
         QVERIFY(!unsupported.ok());
         QVERIFY(QString::fromStdString(unsupported.error().message).contains(u"unknown filter action 'shred'"));
         QVERIFY(!parseFilterConfig(yaml("rules:\n  - name: r\n    action: drop\n")).ok());

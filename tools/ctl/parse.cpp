@@ -18,8 +18,7 @@ int parseFiles(const QStringList &arguments) {
     parser.setApplicationDescription(u"Print the normalized events of log files, one JSON object per line."_s);
     parser.addHelpOption();
     const QCommandLineOption formatOption(u"format"_s,
-        u"Input format: "_s + QString::fromLatin1(sentinel::supportedLineFormats()) + u"."_s, u"format"_s,
-        u"rfc3164"_s);
+        u"Input format: "_s + QString::fromLatin1(sentinel::supportedLineFormats()) + u"."_s, u"format"_s, u"auto"_s);
     parser.addOption(formatOption);
     parser.addPositionalArgument(u"files"_s, u"Log files to parse."_s, u"FILE…"_s);
     parser.process(arguments);

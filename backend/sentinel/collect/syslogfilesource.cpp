@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/syslogfilesource.h"
 
+#include "sentinel/collect/lineparserstatus.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -155,6 +157,7 @@ QJsonObject SyslogFileSource::status() const {
             {u"error"_s, QString::fromStdString(file->lastError())}});
     }
     status.insert(u"files"_s, files);
+    status.insert(u"parser"_s, lineParserStatus(*m_parser));
     status.insert(u"parse_errors"_s, qint64(m_parser->stats().failed));
     return status;
 }

@@ -183,8 +183,8 @@ private Q_SLOTS:
             QCOMPARE(valueOf(event, field::ProcessId), QByteArray("3141"));
             QCOMPARE(toString(event.severity), toString(eventType == "auth_success" ? Severity::Info : Severity::Low));
             QCOMPARE(event.timestampNs, kNowNs - (3600 + 44 * 60 + 30) * 1'000'000'000LL);
-            QCOMPARE(parser.stats().authEvents, std::uint64_t(1));
-            QCOMPARE(parser.stats().sshdMalformed, std::uint64_t(0));
+            QCOMPARE(parser.classifierStats().authEvents, std::uint64_t(1));
+            QCOMPARE(parser.classifierStats().sshdMalformed, std::uint64_t(0));
         }
     }
 
@@ -238,8 +238,8 @@ private Q_SLOTS:
         QCOMPARE(valueOf(event, field::Category), QByteArray("system"));
         QVERIFY(!event.has(field::SourceIp) && !event.has(field::User));
         QCOMPARE(valueOf(event, field::Raw), line);
-        QCOMPARE(parser.stats().authEvents, std::uint64_t(0));
-        QCOMPARE(parser.stats().sshdMalformed, std::uint64_t(malformed ? 1 : 0));
+        QCOMPARE(parser.classifierStats().authEvents, std::uint64_t(0));
+        QCOMPARE(parser.classifierStats().sshdMalformed, std::uint64_t(malformed ? 1 : 0));
     }
 
     void genericSeverityFromPri_data() {
@@ -360,14 +360,19 @@ private Q_SLOTS:
         const std::size_t allocations = g_allocations.load() - before;
         // Only the arena's 64 KiB blocks: roughly one per 200 events here.
         QVERIFY2(allocations * 50 < kLines, qPrintable(QString::number(allocations)));
-        QCOMPARE(parser.stats().authEvents, std::uint64_t(kLines / 2));
+        QCOMPARE(parser.classifierStats().authEvents, std::uint64_t(kLines / 2));
     }
 
     void formatNames() {
         QCOMPARE(parseLineFormat("rfc3164"), std::optional<LineFormat>(LineFormat::Rfc3164));
-        QVERIFY(!parseLineFormat("rfc5424").has_value());
+        QCOMPARE(parseLineFormat("auto"), std::optional<LineFormat>(LineFormat::Auto));
         QVERIFY(!parseLineFormat("RFC3164").has_value());
-        QCOMPARE(toString(LineFormat::Rfc3164), std::string_view("rfc3164"));
+        QVERIFY(!parseLineFormat("xml").has_value());
+        for (std::size_t i = 0; i < kLineFormatCount; ++i) {
+            const auto format = static_cast<LineFormat>(i);
+            QCOMPARE(parseLineFormat(toString(format)), std::optional<LineFormat>(format));
+            QVERIFY(supportedLineFormats().find(toString(format)) != std::string_view::npos);
+        }
     }
 };
 

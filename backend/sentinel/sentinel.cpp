@@ -231,8 +231,10 @@ void Sentinel::pauseSources(bool paused) {
         return;
     m_paused = paused;
     for (const auto &source : m_sources) {
-        if (!source->canPause())
-            continue; // it keeps reading; what the pipeline cannot take it drops and counts
+        if (!source->canPause()) {
+            source->setBackedUp(paused); // it keeps reading; what the pipeline cannot take it drops and counts
+            continue;
+        }
         if (paused)
             source->stop();
         else

@@ -47,6 +47,42 @@ private Q_SLOTS:
         QCOMPARE(ctl({u"parse"_s, u"--format"_s, u"nonsense"_s, log.fileName()}).exitCode, 2);
     }
 
+    // Auto-detection: each line of a mixed log goes to its own parser.
+    void parseAutoDetectsEachLine() {
+        QTemporaryDir dir;
+        QFile log(dir.filePath(u"mixed.log"_s));
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.write("Nov 23 10:15:30 web-01 sshd[4242]: Failed password for root from 203.0.113.7 port 41234 ssh2\n"
+                  "{\"message\":\"hello\",\"src_ip\":\"192.0.2.9\"}\n"
+                  "CEF:0|Vendor|Product|1.0|100|Blocked|7|src=198.51.100.1 dst=192.0.2.3\n"
+                  "<165>1 2026-11-23T10:15:31Z host app - - - plain message\n");
+        log.close();
+        const Run run = ctl({u"parse"_s, log.fileName()});
+        QCOMPARE(run.exitCode, 0);
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 4);
+        QStringList types;
+        for (const QByteArray &line : lines)
+            types << QJsonDocument::fromJson(line).object()[u"event_type"_s].toString();
+        QCOMPARE(types, (QStringList {u"auth_failed"_s, u"json"_s, u"cef"_s, u"syslog"_s}));
+    }
+
+    // softflowd's NetFlow v9 exports: data before its template is held, then all 44 flows come
+    // out once the template arrives (as netflow's own test expects: 8 + 12 + 12 + 12).
+    void parseNetflowHoldsDataUntilItsTemplate() {
+        const QString packets = QStringLiteral(VANOPTICON_TEST_DATA_DIR) + u"/netflow/packets/"_s;
+        const Run run = ctl({u"parse"_s, u"--format"_s, u"netflow"_s, packets + u"PACKETS_V9_0.bin"_s,
+            packets + u"PACKETS_V9_1.bin"_s, packets + u"PACKETS_V9_2.bin"_s, packets + u"PACKET_V9_TEMPLATE.bin"_s});
+        QCOMPARE(run.exitCode, 0);
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 8 + 12 + 12 + 12);
+        const QJsonObject flow = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(flow[u"event_type"_s].toString(), u"network_connection"_s);
+        const Run invalid = ctl({u"parse"_s, u"--format"_s, u"netflow"_s, packets + u"PACKET_INVALID.bin"_s});
+        QCOMPARE(invalid.exitCode, 1);
+        QVERIFY2(invalid.err.contains("unsupported version"), invalid.err.constData());
+    }
+
     void benchSentinelPrintsItsFigures() {
         const Run run = ctl({u"bench"_s, u"sentinel"_s, u"--events"_s, u"5000"_s});
         QCOMPARE(run.exitCode, 0);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "parse.h"
 
+#include "parsenetflow.h"
+
 #include "sentinel/parse/lineparser.h"
 #include "shared/event/eventjson.h"
 
@@ -13,12 +15,19 @@ using namespace Qt::StringLiterals;
 
 namespace vanopticon::ctl {
 
+namespace {
+
+int printLineFiles(sentinel::LineFormat format, const QStringList &files);
+
+} // namespace
+
 int parseFiles(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Print the normalized events of log files, one JSON object per line."_s);
     parser.addHelpOption();
     const QCommandLineOption formatOption(u"format"_s,
-        u"Input format: "_s + QString::fromLatin1(sentinel::supportedLineFormats()) + u"."_s, u"format"_s, u"auto"_s);
+        u"Input format: "_s + QString::fromLatin1(sentinel::supportedLineFormats()) + u", netflow."_s, u"format"_s,
+        u"auto"_s);
     parser.addOption(formatOption);
     parser.addPositionalArgument(u"files"_s, u"Log files to parse."_s, u"FILE…"_s);
     parser.process(arguments);
@@ -28,14 +37,21 @@ int parseFiles(const QStringList &arguments) {
         return 2;
     }
     const std::string formatName = parser.value(formatOption).toStdString();
+    if (formatName == "netflow")
+        return printNetflowFiles(files);
     const auto format = sentinel::parseLineFormat(formatName);
     if (!format) {
-        std::fprintf(stderr, "vanopticonctl parse: unknown format '%s' (supported: %s)\n", formatName.c_str(),
+        std::fprintf(stderr, "vanopticonctl parse: unknown format '%s' (supported: %s, netflow)\n", formatName.c_str(),
             std::string(sentinel::supportedLineFormats()).c_str());
         return 2;
     }
+    return printLineFiles(*format, files);
+}
 
-    sentinel::LineParser lineParser(*format, sentinel::SyslogContext::fromSystem());
+namespace {
+
+int printLineFiles(sentinel::LineFormat format, const QStringList &files) {
+    sentinel::LineParser lineParser(format, sentinel::SyslogContext::fromSystem());
     std::uint64_t failures = 0;
     std::uint64_t events = 0;
     std::string out;
@@ -73,5 +89,7 @@ int parseFiles(const QStringList &arguments) {
         static_cast<unsigned long long>(events), static_cast<unsigned long long>(failures));
     return failures == 0 ? 0 : 1;
 }
+
+} // namespace
 
 } // namespace vanopticon::ctl

@@ -45,6 +45,10 @@ public:
     // Sources that can wait (files, the journal) are paused when the pipeline backs up; those
     // that cannot (UDP receivers) keep reading, drop what they cannot deliver and count it.
     virtual bool canPause() const { return true; }
+    // Told by the pipeline while it cannot take more events. A source that cannot pause keeps
+    // reading (a UDP socket, the kernel's process events) and drops what it would deliver, counted.
+    void setBackedUp(bool backedUp) { m_backedUp = backedUp; }
+    bool isBackedUp() const { return m_backedUp; }
     // Counters and state for health and metrics: {"name", "in", "out", "dropped", "errors", …}.
     virtual QJsonObject status() const;
 
@@ -59,6 +63,7 @@ protected:
 private:
     std::string m_name;
     Sink m_sink;
+    bool m_backedUp = false;
 };
 
 } // namespace vanopticon::sentinel

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/sourcefactory.h"
 
+#include "sentinel/collect/netflow/netflowsource.h"
 #include "sentinel/collect/syslogfilesource.h"
 
 #include <map>
@@ -9,7 +10,40 @@ namespace vanopticon::sentinel {
 
 namespace {
 
-constexpr const char *kSupportedTypes = "syslog";
+// Reads an entry's settings with the type's parser, then builds the source.
+template<typename Config, typename Make>
+Result<std::unique_ptr<Source>> build(
+    Result<Config> (*parse)(const config::Section &), const config::Section &entry, Make make) {
+    auto config = parse(entry);
+    if (!config)
+        return config.error();
+    return std::unique_ptr<Source>(make(std::move(*config)));
+}
+
+struct SourceType {
+    std::string_view name;
+    Result<std::unique_ptr<Source>> (*create)(const config::Section &entry, const SyslogContext &context);
+};
+
+const SourceType kSourceTypes[] = {
+    {"syslog",
+        [](const config::Section &entry, const SyslogContext &context) {
+            return build(&parseSyslogFileConfig, entry,
+                [&](SourceConfig config) { return new SyslogFileSource(std::move(config), context); });
+        }},
+    {"netflow",
+        [](const config::Section &entry, const SyslogContext &) {
+            return build(
+                &parseNetflowConfig, entry, [](NetflowConfig config) { return new NetflowSource(std::move(config)); });
+        }},
+};
+
+std::string supportedTypes() {
+    std::string names;
+    for (const SourceType &type : kSourceTypes)
+        names += (names.empty() ? "" : ", ") + std::string(type.name);
+    return names;
+}
 
 Result<std::unique_ptr<Source>> createSource(const config::Section &entry, const SyslogContext &context) {
     if (!entry.isMap())
@@ -17,13 +51,11 @@ Result<std::unique_ptr<Source>> createSource(const config::Section &entry, const
     auto type = entry.requireString("type");
     if (!type)
         return type.error();
-    if (*type == "syslog") {
-        auto config = parseSyslogFileConfig(entry);
-        if (!config)
-            return config.error();
-        return std::unique_ptr<Source>(std::make_unique<SyslogFileSource>(std::move(*config), context));
+    for (const SourceType &known : kSourceTypes) {
+        if (known.name == *type)
+            return known.create(entry, context);
     }
-    return entry.child("type").error("unknown source type '" + *type + "' (supported: " + kSupportedTypes + ")");
+    return entry.child("type").error("unknown source type '" + *type + "' (supported: " + supportedTypes() + ")");
 }
 
 } // namespace

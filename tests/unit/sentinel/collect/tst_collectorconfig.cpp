@@ -79,12 +79,13 @@ private Q_SLOTS:
                                          << "sentinel.yaml:6:7: collector.sources[0]: unknown setting 'pth' (expected "
                                             "one of: type, path, format, start_at, poll_interval)";
         QTest::addRow("other type")
-            << QByteArray("collector:\n  sources:\n    - type: journald\n      path: /x\n      format: rfc3164\n")
-            << "sentinel.yaml:3:13: collector.sources[0].type: unknown source type 'journald' (supported: syslog)";
+            << QByteArray("collector:\n  sources:\n    - type: registry\n      path: /x\n      format: rfc3164\n")
+            << "sentinel.yaml:3:13: collector.sources[0].type: unknown source type 'registry' (supported: syslog, "
+               "netflow)";
         QTest::addRow("other format")
-            << head + "      format: rfc5424\n"
-            << "sentinel.yaml:5:15: collector.sources[0].format: unsupported format 'rfc5424' for type syslog "
-               "(supported: rfc3164)";
+            << head + "      format: xml\n"
+            << "sentinel.yaml:5:15: collector.sources[0].format: unsupported format 'xml' for type syslog "
+               "(supported: auto, rfc3164, rfc5424, json, cef, leef, keyvalue, auditd)";
         QTest::addRow("bad start_at") << head + "      format: rfc3164\n      start_at: middle\n"
                                       << "sentinel.yaml:6:17: collector.sources[0].start_at: expected beginning or "
                                          "end, got 'middle'";

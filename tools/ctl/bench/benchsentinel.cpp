@@ -59,7 +59,8 @@ int benchSentinel(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Benchmark the sentinel pipeline (parse, enrich, filter) on one core."_s);
     parser.addHelpOption();
-    const QCommandLineOption formatOption(u"format"_s, u"Input format (rfc3164)."_s, u"format"_s, u"rfc3164"_s);
+    const QCommandLineOption formatOption(u"format"_s,
+        u"Input format: rfc3164, rfc5424, json, cef, leef, keyvalue or auto (a mix)."_s, u"format"_s, u"rfc3164"_s);
     const QCommandLineOption eventsOption(u"events"_s, u"Lines to process (default 1000000)."_s, u"n"_s, u"1000000"_s);
     const QCommandLineOption batchOption(u"batch"_s, u"Lines per batch (default 1000)."_s, u"n"_s, u"1000"_s);
     const QCommandLineOption seedOption(u"seed"_s, u"Seed of the generated input (default 42)."_s, u"n"_s, u"42"_s);

@@ -9,9 +9,16 @@
 
 namespace vanopticon::ctl {
 
-// Realistic log lines for benchmarks, reproducible from a seed: the mix a Debian host's
-// auth.log and syslog carry (sshd failures from a few noisy sources, accepted logins, invalid
-// users, sudo, CRON, systemd, kernel), with varied addresses, users, ports and pids.
+// Realistic log lines for benchmarks, reproducible from a seed, with varied addresses, users,
+// ports and pids:
+//   rfc3164  the mix a Debian host's auth.log and syslog carry (sshd failures from a few noisy
+//            sources, accepted logins, invalid users, sudo, CRON, systemd, kernel)
+//   rfc5424  the same messages as rsyslog forwards them (RFC 5424, with structured data)
+//   json     application and web-server logs as JSON lines (nested ECS-style objects)
+//   cef      firewall and IDS events as an ArcSight connector writes them
+//   leef     the same as QRadar's LEEF 2.0
+//   keyvalue firewall logs as key=value pairs
+//   auto     all of the above interleaved, for format detection
 class LogGenerator {
 public:
     explicit LogGenerator(std::string_view format, std::uint64_t seed = 42);
@@ -21,7 +28,17 @@ public:
     void generate(std::size_t count, std::string &out);
 
 private:
+    void line(std::string_view format, std::string &out);
     void rfc3164Line(std::string &out);
+    void rfc5424Line(std::string &out);
+    void jsonLine(std::string &out);
+    void cefLine(std::string &out);
+    void leefLine(std::string &out);
+    void keyValueLine(std::string &out);
+    // The syslog message part (after "host "), shared by rfc3164 and rfc5424.
+    void syslogMessage(std::string &out, bool rfc5424);
+    void isoTime(std::string &out);
+    void tick();
     std::string address();
     const std::string &pick(const std::vector<std::string> &values);
 

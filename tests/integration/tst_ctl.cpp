@@ -83,6 +83,30 @@ private Q_SLOTS:
         QVERIFY2(invalid.err.contains("unsupported version"), invalid.err.constData());
     }
 
+    // A SigmaHQ regression file: the record comes out with the fields its evtx_dump JSON shows.
+    void parseEvtxImportsRecords() {
+        const QString base = QStringLiteral(VANOPTICON_TEST_DATA_DIR)
+            + u"/sigma/regression_data/rules/windows/process_creation/proc_creation_win_amsi_registry_tampering/"
+              "7dbbcac2-57a0-45ac-b306-ff30a8bd2981"_s;
+        QFile expectedFile(base + u".json"_s);
+        QVERIFY(expectedFile.open(QIODevice::ReadOnly));
+        const QJsonObject expected = QJsonDocument::fromJson(expectedFile.readAll())
+                                         .object()[u"Event"_s]
+                                         .toObject()[u"EventData"_s]
+                                         .toObject();
+        const Run run = ctl({u"parse"_s, u"--format"_s, u"evtx"_s, base + u".evtx"_s});
+        QCOMPARE(run.exitCode, 0);
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        const QJsonObject event = QJsonDocument::fromJson(lines[0]).object();
+        QCOMPARE(event[u"event_type"_s].toString(), u"process_creation"_s);
+        const QJsonObject fields = event[u"fields"_s].toObject();
+        QVERIFY(!expected[u"Image"_s].toString().isEmpty());
+        QCOMPARE(fields[u"Image"_s].toString(), expected[u"Image"_s].toString());
+        QCOMPARE(fields[u"CommandLine"_s].toString(), expected[u"CommandLine"_s].toString());
+        QCOMPARE(ctl({u"parse"_s, u"--format"_s, u"evtx"_s, base + u".json"_s}).exitCode, 1); // not an EVTX file
+    }
+
     void benchSentinelPrintsItsFigures() {
         const Run run = ctl({u"bench"_s, u"sentinel"_s, u"--events"_s, u"5000"_s});
         QCOMPARE(run.exitCode, 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "parse.h"
 
+#include "parseevtx.h"
 #include "parsenetflow.h"
 
 #include "sentinel/parse/lineparser.h"
@@ -26,8 +27,8 @@ int parseFiles(const QStringList &arguments) {
     parser.setApplicationDescription(u"Print the normalized events of log files, one JSON object per line."_s);
     parser.addHelpOption();
     const QCommandLineOption formatOption(u"format"_s,
-        u"Input format: "_s + QString::fromLatin1(sentinel::supportedLineFormats()) + u", netflow."_s, u"format"_s,
-        u"auto"_s);
+        u"Input format: "_s + QString::fromLatin1(sentinel::supportedLineFormats()) + u", netflow, evtx."_s,
+        u"format"_s, u"auto"_s);
     parser.addOption(formatOption);
     parser.addPositionalArgument(u"files"_s, u"Log files to parse."_s, u"FILE…"_s);
     parser.process(arguments);
@@ -39,10 +40,12 @@ int parseFiles(const QStringList &arguments) {
     const std::string formatName = parser.value(formatOption).toStdString();
     if (formatName == "netflow")
         return printNetflowFiles(files);
+    if (formatName == "evtx")
+        return printEvtxFiles(files);
     const auto format = sentinel::parseLineFormat(formatName);
     if (!format) {
-        std::fprintf(stderr, "vanopticonctl parse: unknown format '%s' (supported: %s, netflow)\n", formatName.c_str(),
-            std::string(sentinel::supportedLineFormats()).c_str());
+        std::fprintf(stderr, "vanopticonctl parse: unknown format '%s' (supported: %s, netflow, evtx)\n",
+            formatName.c_str(), std::string(sentinel::supportedLineFormats()).c_str());
         return 2;
     }
     return printLineFiles(*format, files);

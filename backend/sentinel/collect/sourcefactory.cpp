@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/sourcefactory.h"
 
+#include "sentinel/collect/evtx/evtxsource.h"
+#include "sentinel/collect/journald/journaldsource.h"
 #include "sentinel/collect/netflow/netflowsource.h"
 #include "sentinel/collect/syslogfilesource.h"
 
@@ -30,6 +32,16 @@ const SourceType kSourceTypes[] = {
         [](const config::Section &entry, const SyslogContext &context) {
             return build(&parseSyslogFileConfig, entry,
                 [&](SourceConfig config) { return new SyslogFileSource(std::move(config), context); });
+        }},
+    {"journald",
+        [](const config::Section &entry, const SyslogContext &context) {
+            return build(&parseJournaldConfig, entry,
+                [&](JournaldConfig config) { return new JournaldSource(std::move(config), context); });
+        }},
+    {"evtx",
+        [](const config::Section &entry, const SyslogContext &context) {
+            return build(
+                &parseEvtxConfig, entry, [&](EvtxConfig config) { return new EvtxSource(std::move(config), context); });
         }},
     {"netflow",
         [](const config::Section &entry, const SyslogContext &) {

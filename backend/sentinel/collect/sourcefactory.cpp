@@ -2,9 +2,14 @@
 #include "sentinel/collect/sourcefactory.h"
 
 #include "sentinel/collect/evtx/evtxsource.h"
+#include "sentinel/collect/filemon/filemonitorsource.h"
 #include "sentinel/collect/journald/journaldsource.h"
+#include "sentinel/collect/metrics/metricssource.h"
 #include "sentinel/collect/netflow/netflowsource.h"
+#include "sentinel/collect/process/processmonitorsource.h"
 #include "sentinel/collect/syslogfilesource.h"
+#include "sentinel/collect/syslognet/syslogtcpsource.h"
+#include "sentinel/collect/syslognet/syslogudpsource.h"
 
 #include <map>
 
@@ -33,6 +38,16 @@ const SourceType kSourceTypes[] = {
             return build(&parseSyslogFileConfig, entry,
                 [&](SourceConfig config) { return new SyslogFileSource(std::move(config), context); });
         }},
+    {"syslog_udp",
+        [](const config::Section &entry, const SyslogContext &context) {
+            return build(&parseSyslogUdpConfig, entry,
+                [&](SyslogUdpConfig config) { return new SyslogUdpSource(std::move(config), context); });
+        }},
+    {"syslog_tcp",
+        [](const config::Section &entry, const SyslogContext &context) {
+            return build(&parseSyslogTcpConfig, entry,
+                [&](SyslogTcpConfig config) { return new SyslogTcpSource(std::move(config), context); });
+        }},
     {"journald",
         [](const config::Section &entry, const SyslogContext &context) {
             return build(&parseJournaldConfig, entry,
@@ -47,6 +62,21 @@ const SourceType kSourceTypes[] = {
         [](const config::Section &entry, const SyslogContext &) {
             return build(
                 &parseNetflowConfig, entry, [](NetflowConfig config) { return new NetflowSource(std::move(config)); });
+        }},
+    {"process_monitor",
+        [](const config::Section &entry, const SyslogContext &) {
+            return build(&parseProcessMonitorConfig, entry,
+                [](ProcessMonitorConfig config) { return new ProcessMonitorSource(std::move(config)); });
+        }},
+    {"file_monitor",
+        [](const config::Section &entry, const SyslogContext &) {
+            return build(&parseFileMonitorConfig, entry,
+                [](FileMonitorConfig config) { return new FileMonitorSource(std::move(config)); });
+        }},
+    {"metrics",
+        [](const config::Section &entry, const SyslogContext &) {
+            return build(
+                &parseMetricsConfig, entry, [](MetricsConfig config) { return new MetricsSource(std::move(config)); });
         }},
 };
 

@@ -68,6 +68,7 @@ SyslogRecord toSyslogRecord(const Rfc5424Message &message, std::string_view raw,
 ParseOutcome parseRfc5424Event(std::string_view record, const SyslogContext &context, EventBatch &batch) {
     // Per thread: a classifier keeps figures, and this function is called from any.
     thread_local MessageClassifier classifier;
+    classifier.setUtcOffset(context.utcOffsetSeconds);
     Rfc5424EventInfo info;
     return parseRfc5424Event(record, context, batch, info, classifier);
 }

@@ -81,7 +81,7 @@ private Q_SLOTS:
         QTest::addRow("other type")
             << QByteArray("collector:\n  sources:\n    - type: registry\n      path: /x\n      format: rfc3164\n")
             << "sentinel.yaml:3:13: collector.sources[0].type: unknown source type 'registry' (supported: syslog, "
-               "journald, evtx, netflow)";
+               "syslog_udp, syslog_tcp, journald, evtx, netflow, process_monitor, file_monitor, metrics)";
         QTest::addRow("other format")
             << head + "      format: xml\n"
             << "sentinel.yaml:5:15: collector.sources[0].format: unsupported format 'xml' for type syslog "

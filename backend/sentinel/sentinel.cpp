@@ -2,6 +2,7 @@
 #include "sentinel/sentinel.h"
 
 #include "sentinel/collect/sourcefactory.h"
+#include "sentinel/enrich/enricherstatus.h"
 #include "sentinel/respond/nftablesfirewall.h"
 #include "shared/config/section.h"
 
@@ -143,7 +144,14 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
     m_flushTimer.setInterval(transmit->batchTimeout);
     connect(&m_flushTimer, &QTimer::timeout, this, &Sentinel::flush);
 
-    m_enricher = std::make_unique<Enricher>(std::move(*enricher));
+    auto enrich = Enricher::create(std::move(*enricher));
+    if (!enrich)
+        return enrich.error();
+    m_enricher = std::move(*enrich);
+    if (ThreatIntelStep *threatIntel = m_enricher->threatIntel()) {
+        m_threatIntelRefresher = std::make_unique<ThreatIntelRefresher>(*threatIntel);
+        m_threatIntelRefresher->start();
+    }
     m_filter = std::make_unique<EventFilter>(std::move(*filter));
     m_sources = std::move(*sources);
     for (const auto &source : m_sources) {
@@ -314,7 +322,7 @@ QJsonObject Sentinel::status() const {
         {u"events_collected"_s, qint64(m_eventsCollected)}, {u"events_sent"_s, qint64(m_eventsSent)},
         {u"events_filtered"_s, qint64(m_filter->counters().dropped)}, {u"source_errors"_s, qint64(errors)},
         {u"unacked_batches"_s, qint64(m_transmitter->pendingBatches())}, {u"send_failures"_s, qint64(m_sendFailures)},
-        {u"sources"_s, sources}};
+        {u"enricher"_s, enricherStatus(*m_enricher)}, {u"sources"_s, sources}};
 }
 
 } // namespace vanopticon::sentinel

@@ -3,6 +3,7 @@
 
 #include "sentinel/collect/source.h"
 #include "sentinel/enrich/enricher.h"
+#include "sentinel/enrich/threatintel/threatintelrefresher.h"
 #include "sentinel/filter/eventfilter.h"
 #include "sentinel/parse/lineparser.h"
 #include "sentinel/respond/commandpolicy.h"
@@ -86,6 +87,7 @@ private:
     std::optional<SequenceStore> m_sequences;
     std::vector<std::unique_ptr<Source>> m_sources;
     std::unique_ptr<Enricher> m_enricher;
+    std::unique_ptr<ThreatIntelRefresher> m_threatIntelRefresher; // after m_enricher: destroyed first
     std::unique_ptr<EventFilter> m_filter;
     std::unique_ptr<Transmitter> m_transmitter;
     std::unique_ptr<Responder> m_responder; // once enrolled: it needs the node id and server key

@@ -114,7 +114,12 @@ int benchSentinel(const QStringList &arguments) {
     }
     sentinel::SyslogContext context = sentinel::SyslogContext::fromSystem();
     sentinel::LineParser lineParser(*lineFormat, context);
-    sentinel::Enricher enricher(std::move(*enricherSettings));
+    auto createdEnricher = sentinel::Enricher::create(std::move(*enricherSettings));
+    if (!createdEnricher) {
+        std::fprintf(stderr, "vanopticonctl bench sentinel: %s\n", createdEnricher.error().message.c_str());
+        return 1;
+    }
+    sentinel::Enricher &enricher = **createdEnricher;
     sentinel::EventFilter filter(std::move(*filterRules));
     LogGenerator generator(format, parser.value(seedOption).toULongLong());
 

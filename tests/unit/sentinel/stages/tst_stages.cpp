@@ -30,7 +30,9 @@ private Q_SLOTS:
     void enricherFillsHostAndTags() {
         auto config = parseEnricherConfig(yaml("tags: {environment: production, site: ams1}"), "web-01");
         QVERIFY(config.ok());
-        Enricher enricher(std::move(*config));
+        auto created = Enricher::create(std::move(*config));
+        QVERIFY(created);
+        Enricher &enricher = **created;
         EventBatch batch = sample();
         enricher.process(batch);
         QCOMPARE(batch.events()[0].value(field::Host), std::string_view("from-the-line")); // kept

@@ -118,6 +118,10 @@ void Enricher::process(EventBatch &batch) {
     m_counters.in += batch.size();
     const std::string_view host = m_hostname.empty() ? std::string_view() : batch.store(m_hostname);
     const std::string_view os = m_operatingSystem.empty() ? std::string_view() : batch.store(m_operatingSystem);
+    // Tag values are copied into the batch once, not once per event.
+    m_storedTags.clear();
+    for (const auto &[field, value] : m_tags)
+        m_storedTags.emplace_back(field, batch.store(value));
     std::array<char, 64> id;
     for (Event &event : batch.events()) {
         if (!host.empty()) {
@@ -127,8 +131,8 @@ void Enricher::process(EventBatch &batch) {
             if (!os.empty())
                 batch.setStoredField(event, m_collectorOsField, os);
         }
-        for (const auto &[field, value] : m_tags)
-            batch.setField(event, field, value);
+        for (const auto &[field, value] : m_storedTags)
+            batch.setStoredField(event, field, value);
         if (m_correlationIds) {
             // "<16 hex digits of this process>-<counter in hex>": unique without coordination.
             std::copy(m_correlationPrefix.begin(), m_correlationPrefix.end(), id.begin());

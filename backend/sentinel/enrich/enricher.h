@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,6 +63,7 @@ private:
     std::string m_hostname;
     std::string m_operatingSystem;
     std::vector<std::pair<FieldId, std::string>> m_tags; // interned once
+    std::vector<std::pair<FieldId, std::string_view>> m_storedTags; // in the batch being processed
     bool m_correlationIds = false;
     std::string m_correlationPrefix; // random per process: ids stay unique across restarts
     std::uint64_t m_correlationCounter = 0;

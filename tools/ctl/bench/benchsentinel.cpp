@@ -4,6 +4,7 @@
 #include "bench/benchlive.h"
 #include "bench/loggenerator.h"
 #include "sentinel/enrich/enricher.h"
+#include "sentinel/enrich/enricherstatus.h"
 #include "sentinel/filter/eventfilter.h"
 #include "sentinel/parse/lineparser.h"
 
@@ -68,7 +69,15 @@ int benchSentinel(const QStringList &arguments) {
         u"live"_s, u"Run a real server and sentinel and measure the sentinel's memory at --rate events/s."_s);
     const QCommandLineOption rateOption(u"rate"_s, u"Live: lines per second (default 10000)."_s, u"n"_s, u"10000"_s);
     const QCommandLineOption secondsOption(u"seconds"_s, u"Live: how long (default 30)."_s, u"n"_s, u"30"_s);
-    parser.addOptions({formatOption, eventsOption, batchOption, seedOption, liveOption, rateOption, secondsOption});
+    const QCommandLineOption cityOption(u"geoip-city"_s, u"Enrich with this GeoIP City database (.mmdb)."_s, u"file"_s);
+    const QCommandLineOption asnOption(u"geoip-asn"_s, u"Enrich with this GeoIP ASN database (.mmdb)."_s, u"file"_s);
+    const QCommandLineOption iocOption(
+        u"ioc"_s, u"Match against this IOC list (one address, domain or hash per line)."_s, u"file"_s);
+    const QCommandLineOption poolOption(u"address-pool"_s,
+        u"Draw addresses from a pool of n (a warm enrichment cache); 0: every address new (default)."_s, u"n"_s,
+        u"0"_s);
+    parser.addOptions({formatOption, eventsOption, batchOption, seedOption, liveOption, rateOption, secondsOption,
+        cityOption, asnOption, iocOption, poolOption});
     parser.process(arguments);
     if (parser.isSet(liveOption)) {
         LiveBenchOptions live;
@@ -104,13 +113,30 @@ int benchSentinel(const QStringList &arguments) {
     CPU_SET(0, &cpus);
     const bool pinned = sched_setaffinity(0, sizeof cpus, &cpus) == 0;
 
-    auto enricherConfig = config::Section::loadString(kEnricherConfig, "bench-enricher");
+    std::string enricherText = kEnricherConfig;
+    if (parser.isSet(cityOption) || parser.isSet(asnOption)) {
+        enricherText += "geoip:\n  fields: [SourceIp, DestinationIp]\n";
+        if (parser.isSet(cityOption))
+            enricherText += "  city_database: '" + parser.value(cityOption).toStdString() + "'\n";
+        if (parser.isSet(asnOption))
+            enricherText += "  asn_database: '" + parser.value(asnOption).toStdString() + "'\n";
+    }
+    if (parser.isSet(iocOption))
+        enricherText += "threat_intel:\n  feeds:\n    - {name: bench, type: plain, path: '"
+            + parser.value(iocOption).toStdString() + "'}\n";
+    auto enricherConfig = config::Section::loadString(enricherText, "bench-enricher");
     auto filterConfig = config::Section::loadString(kFilterConfig, "bench-filter");
+    if (!enricherConfig || !filterConfig) {
+        std::fprintf(stderr, "vanopticonctl bench sentinel: %s\n",
+            (!enricherConfig ? enricherConfig.error() : filterConfig.error()).message.c_str());
+        return 2;
+    }
     auto enricherSettings = sentinel::parseEnricherConfig(*enricherConfig, "bench-host");
     auto filterRules = sentinel::parseFilterConfig(*filterConfig);
     if (!enricherSettings || !filterRules) {
-        std::fprintf(stderr, "vanopticonctl bench sentinel: bad built-in configuration\n");
-        return 1;
+        std::fprintf(stderr, "vanopticonctl bench sentinel: %s\n",
+            (!enricherSettings ? enricherSettings.error() : filterRules.error()).message.c_str());
+        return 2;
     }
     sentinel::SyslogContext context = sentinel::SyslogContext::fromSystem();
     sentinel::LineParser lineParser(*lineFormat, context);
@@ -122,6 +148,7 @@ int benchSentinel(const QStringList &arguments) {
     sentinel::Enricher &enricher = **createdEnricher;
     sentinel::EventFilter filter(std::move(*filterRules));
     LogGenerator generator(format, parser.value(seedOption).toULongLong());
+    generator.setAddressPool(parser.value(poolOption).toULongLong());
 
     Clock::duration parseTime {};
     Clock::duration enrichTime {};
@@ -155,6 +182,9 @@ int benchSentinel(const QStringList &arguments) {
     }
 
     const double total_s = seconds(parseTime + enrichTime + filterTime);
+    QJsonObject enrichStage = sentinel::enricherStatus(enricher);
+    enrichStage.insert(u"seconds"_s, seconds(enrichTime));
+    enrichStage.insert(u"events_per_second"_s, double(enricher.counters().in) / seconds(enrichTime));
     const auto &parsed = lineParser.stats();
     const QJsonObject result {
         {u"benchmark"_s, u"sentinel"_s},
@@ -173,10 +203,7 @@ int benchSentinel(const QStringList &arguments) {
                     QJsonObject {{u"seconds"_s, seconds(parseTime)},
                         {u"events_per_second"_s, double(total) / seconds(parseTime)}, {u"in"_s, qint64(parsed.lines)},
                         {u"out"_s, qint64(parsed.events)}, {u"errors"_s, qint64(parsed.failed)}}},
-                {u"enrich"_s,
-                    QJsonObject {{u"seconds"_s, seconds(enrichTime)},
-                        {u"events_per_second"_s, double(enricher.counters().in) / seconds(enrichTime)},
-                        {u"in"_s, qint64(enricher.counters().in)}, {u"out"_s, qint64(enricher.counters().out)}}},
+                {u"enrich"_s, enrichStage},
                 {u"filter"_s,
                     QJsonObject {{u"seconds"_s, seconds(filterTime)},
                         {u"events_per_second"_s, double(filter.counters().in) / seconds(filterTime)},

@@ -33,7 +33,17 @@ const std::string &LogGenerator::pick(const std::vector<std::string> &values) {
     return values[m_random() % values.size()];
 }
 
+void LogGenerator::setAddressPool(std::size_t size) {
+    m_addressPool.clear();
+    for (std::size_t i = 0; i < size; ++i)
+        m_addressPool.push_back(randomAddress());
+}
+
 std::string LogGenerator::address() {
+    return m_addressPool.empty() ? randomAddress() : pick(m_addressPool);
+}
+
+std::string LogGenerator::randomAddress() {
     // A few noisy sources produce most failures, as on a real exposed host.
     const std::uint64_t r = m_random();
     if (r % 10 < 6)

@@ -24,6 +24,9 @@ public:
     explicit LogGenerator(std::string_view format, std::uint64_t seed = 42);
 
     static bool supports(std::string_view format);
+    // Draw addresses from a fixed pool of `size` (as a host sees the same peers again and again,
+    // which is what enrichment caches rely on); 0, the default: a new random address each time.
+    void setAddressPool(std::size_t size);
     // Appends `count` lines (each ending in '\n') to `out`.
     void generate(std::size_t count, std::string &out);
 
@@ -40,6 +43,7 @@ private:
     void isoTime(std::string &out);
     void tick();
     std::string address();
+    std::string randomAddress();
     const std::string &pick(const std::vector<std::string> &values);
 
     std::string m_format;
@@ -47,6 +51,7 @@ private:
     std::int64_t m_second;
     std::vector<std::string> m_users;
     std::vector<std::string> m_hosts;
+    std::vector<std::string> m_addressPool;
 };
 
 } // namespace vanopticon::ctl

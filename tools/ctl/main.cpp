@@ -16,7 +16,9 @@ void usage() {
         "usage: vanopticonctl COMMAND [options]\n\n"
         "commands:\n"
         "  demo-attack --log FILE    append a short demo attack to an auth log\n"
-        "  watch [--server URL]      print the server's live stream (VANOPTICON_PASSWORD)\n\n"
+        "  watch [--server URL]      print the server's live stream (VANOPTICON_PASSWORD)\n"
+        "  parse [--format F] FILE…  print the normalized events of log, NetFlow or EVTX files\n"
+        "  bench sentinel [options]  benchmark the sentinel's parse, enrich and filter stages\n\n"
         "vanopticonctl COMMAND --help shows a command's options.\n");
 }
 

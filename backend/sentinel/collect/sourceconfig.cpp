@@ -15,7 +15,6 @@ Result<SourceConfig> parseSyslogFileConfig(const config::Section &entry) {
         return type.error();
     if (*type != "syslog")
         return entry.child("type").error("expected type syslog, got '" + *type + "'");
-    source.type = SourceType::Syslog;
 
     auto path = entry.requireString("path");
     if (!path)

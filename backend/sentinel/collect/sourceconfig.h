@@ -13,11 +13,8 @@
 
 namespace vanopticon::sentinel {
 
-enum class SourceType : std::uint8_t { Syslog };
-
-// One entry of `collector.sources` in the sentinel's configuration.
+// One `type: syslog` entry of `collector.sources`: log files tailed.
 struct SourceConfig {
-    SourceType type = SourceType::Syslog;
     std::string path; // absolute
     LineFormat format = LineFormat::Rfc3164;
     StartAt startAt = StartAt::Beginning;
@@ -27,16 +24,13 @@ struct SourceConfig {
 inline constexpr std::chrono::milliseconds kMinPollInterval {10};
 inline constexpr std::chrono::milliseconds kMaxPollInterval {3'600'000};
 
-// Reads the `collector` block:
-//   collector:
-//     sources:
-//       - type: syslog            # the only type for now
-//         path: /var/log/auth.log # absolute; each file at most once
-//         format: rfc3164         # the only format for now
-//         start_at: end           # optional: beginning (default) | end
-//         poll_interval: 250ms    # optional: 10ms to 1h
-// Unknown settings, other types and formats, and bad values are refused with file:line.
-// One `type: syslog` entry of collector.sources. `path` may be a glob (*, ?, [...]).
+// Reads one `type: syslog` entry of collector.sources (the other types: sourcefactory.cpp):
+//   - type: syslog
+//     path: /var/log/auth.log # absolute, may be a glob (*, ?, [...]); each file at most once
+//     format: auto            # a LineFormat name (lineformat.h); auto recognises each line
+//     start_at: end           # optional: beginning (default) | end
+//     poll_interval: 250ms    # optional: 10ms to 1h
+// Unknown settings, unknown formats and bad values are refused with file:line.
 Result<SourceConfig> parseSyslogFileConfig(const config::Section &entry);
 
 } // namespace vanopticon::sentinel

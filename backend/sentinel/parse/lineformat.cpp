@@ -26,8 +26,15 @@ bool isKeyChar(char c) {
         || c == '-';
 }
 
-// "type=SYSCALL msg=audit(" — what every audit.log record starts with.
+// "type=SYSCALL msg=audit(" — what every audit.log record starts with, after "node=NAME " when
+// auditd is configured to name the node.
 bool looksLikeAudit(std::string_view line) {
+    if (line.starts_with("node=")) {
+        const std::size_t space = line.find(' ');
+        if (space == std::string_view::npos)
+            return false;
+        line.remove_prefix(space + 1);
+    }
     if (!line.starts_with("type="))
         return false;
     const std::size_t space = line.find(' ', 5);

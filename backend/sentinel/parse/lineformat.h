@@ -23,7 +23,7 @@ std::string_view supportedLineFormats();
 //   '{'                                  → json
 //   "CEF:" / "LEEF:"                     → cef / leef (wrapped in a syslog header, they are
 //                                          syslog lines: the header is read, then the payload)
-//   "type=WORD msg=audit("               → auditd
+//   "[node=NAME ]type=WORD msg=audit("   → auditd
 //   "<PRI>1 " (RFC 5424's version 1)     → rfc5424
 //   "key=value" as the first word        → keyvalue
 //   anything else                        → rfc3164 (which reads its many variants)

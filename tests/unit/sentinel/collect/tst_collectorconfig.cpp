@@ -55,7 +55,6 @@ private Q_SLOTS:
         QVERIFY2(sources.ok(), sources.ok() ? "" : sources.error().message.c_str());
         QCOMPARE(sources->size(), std::size_t(2));
         const SourceConfig &auth = (*sources)[0];
-        QVERIFY(auth.type == SourceType::Syslog);
         QCOMPARE(auth.path, std::string("/var/log/auth.log"));
         QVERIFY(auth.format == LineFormat::Rfc3164);
         QVERIFY(auth.startAt == StartAt::End);

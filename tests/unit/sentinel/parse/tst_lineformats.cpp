@@ -43,6 +43,8 @@ private Q_SLOTS:
         QTest::newRow("leef") << QByteArray("LEEF:1.0|V|P|1|42|src=10.0.0.1") << QByteArray("leef");
         QTest::newRow("audit") << QByteArray("type=SYSCALL msg=audit(1700000000.123:456): arch=c000003e syscall=59")
                                << QByteArray("auditd");
+        QTest::newRow("audit with node") << QByteArray("node=web1 type=USER_AUTH msg=audit(1700000000.1:7): pid=1")
+                                         << QByteArray("auditd");
         QTest::newRow("audit-like key=value") << QByteArray("type=SYSCALL note=audit(1)") << QByteArray("keyvalue");
         QTest::newRow("rfc5424") << QByteArray("<34>1 2026-11-23T10:00:00Z host app - - - msg")
                                  << QByteArray("rfc5424");

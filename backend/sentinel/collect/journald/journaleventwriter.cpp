@@ -2,6 +2,7 @@
 #include "sentinel/collect/journald/journaleventwriter.h"
 
 #include "sentinel/collect/journald/utf8text.h"
+#include "sentinel/parse/security/securitymessage.h"
 #include "sentinel/parse/sshd.h"
 
 namespace vanopticon::sentinel {
@@ -29,16 +30,32 @@ std::string_view JournalEventWriter::text(std::string_view bytes, std::string &s
     return valid;
 }
 
+namespace {
+
+// The identifier names a program whose messages become typed events (sshd logins, sudo, su, the
+// account tools) and the process that wrote the entry is another one. The kernel keeps at most
+// 15 bytes of a command name (TASK_COMM_LEN).
+bool contradicts(std::string_view identifier, std::string_view comm) {
+    constexpr std::size_t kCommBytes = 15;
+    if (isSshdAppName(identifier))
+        return !isSshdAppName(comm);
+    if (isSecurityAppName(identifier))
+        return comm != identifier.substr(0, kCommBytes);
+    return false;
+}
+
+} // namespace
+
 void JournalEventWriter::append(const JournalEntry &entry, std::string_view fallbackHost, EventBatch &batch) {
     ++m_stats.entries;
     m_stats.fieldsCut += entry.fieldsCut;
 
-    // Any process may call itself "sshd" in SYSLOG_IDENTIFIER; journald records which process
-    // really wrote the entry (_COMM). A claim the record contradicts is not believed.
+    // Any process may call itself "sshd" or "sudo" in SYSLOG_IDENTIFIER; journald records which
+    // process really wrote the entry (_COMM). A claim the record contradicts is not believed.
     std::string_view program;
     if (entry.syslogIdentifier.empty()) {
         program = text(entry.comm, m_program);
-    } else if (!entry.comm.empty() && isSshdAppName(entry.syslogIdentifier) && !isSshdAppName(entry.comm)) {
+    } else if (!entry.comm.empty() && contradicts(entry.syslogIdentifier, entry.comm)) {
         ++m_stats.spoofedIdentifiers;
         program = text(entry.comm, m_program);
     } else {

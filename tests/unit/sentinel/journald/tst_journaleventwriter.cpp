@@ -156,6 +156,24 @@ private Q_SLOTS:
         QCOMPARE(writer.stats().spoofedIdentifiers, 1u);
     }
 
+    // The same for the account and privilege tools: `logger -t sudo …` is not sudo.
+    void spoofedSudoIsNotBelieved() {
+        JournalEntry entry;
+        entry.message = "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/sh";
+        entry.syslogIdentifier = "sudo";
+        entry.comm = "logger";
+        JournalEventWriter writer;
+        EventBatch batch;
+        writer.append(entry, "h", batch);
+        QCOMPARE(fieldOf(batch.events().back(), "event_type"), QByteArray("syslog"));
+        QCOMPARE(writer.stats().spoofedIdentifiers, 1u);
+
+        entry.comm = "sudo";
+        writer.append(entry, "h", batch);
+        QCOMPARE(fieldOf(batch.events().back(), "event_type"), QByteArray("sudo_command"));
+        QCOMPARE(writer.stats().spoofedIdentifiers, 1u);
+    }
+
     void binaryFieldsBecomeUtf8() {
         static constexpr char kMessage[] = "bad \xC3\x28 byte, NUL \0 and \xFF end";
         static constexpr char kExpected[] = "bad \xEF\xBF\xBD( byte, NUL \0 and \xEF\xBF\xBD end";

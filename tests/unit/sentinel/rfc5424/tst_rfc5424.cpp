@@ -645,6 +645,20 @@ private Q_SLOTS:
         QCOMPARE(info.sdFieldsDropped, std::size_t(0));
         QCOMPARE(classifier.stats().events, std::uint64_t(1));
 
+        // Private SD-IDs ("name@enterprise") become field names the server accepts.
+        EventBatch privateIds;
+        Rfc5424EventInfo privateInfo;
+        QVERIFY(parseRfc5424Event(R"(<165>1 2003-10-11T22:14:15.003Z host app - ID47 [exampleSDID@32473 iut="3"] x)",
+            testContext(), privateIds, privateInfo, classifier)
+                    .ok());
+        QCOMPARE(valueOf(privateIds.events()[0], "exampleSDID_32473.iut"), QByteArray("3"));
+        QCOMPARE(privateInfo.sdFieldsDropped, std::size_t(0));
+        // 32 + 1 + 32 bytes: longer than a field name may be; dropped and counted.
+        const std::string longNames
+            = "<165>1 - host app - - [" + std::string(32, 'a') + " " + std::string(32, 'b') + "=\"v\"] x";
+        QVERIFY(parseRfc5424Event(longNames, testContext(), privateIds, privateInfo, classifier).ok());
+        QCOMPARE(privateInfo.sdFieldsDropped, std::size_t(1));
+
         // What the record does not say, the context does.
         EventBatch nil;
         QVERIFY(parseRfc5424Event("<11>1 - - - - - - disk full", testContext(), nil).ok());

@@ -226,6 +226,9 @@ std::optional<std::int64_t> parseEpochMilliseconds(std::string_view text) {
             return std::nullopt;
         ms = ms * 10 + (c - '0');
     }
+    // Fifteen digits of milliseconds would overflow nanoseconds.
+    if (ms / 1000 > kMaxDeviceTimeSeconds)
+        return std::nullopt;
     return ms * 1'000'000;
 }
 

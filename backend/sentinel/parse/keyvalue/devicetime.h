@@ -14,7 +14,10 @@
 // latest year that puts it at most a day ahead of the context's "now". Years 1970 to 2200.
 namespace vanopticon::sentinel {
 
-// Milliseconds since the epoch: 1 to 15 digits.
+// The latest second these functions return: the end of 2200.
+inline constexpr std::int64_t kMaxDeviceTimeSeconds = 7'289'654'399; // 2200-12-31T23:59:59Z
+
+// Milliseconds since the epoch: 1 to 15 digits, up to kMaxDeviceTimeSeconds.
 std::optional<std::int64_t> parseEpochMilliseconds(std::string_view text);
 
 // The formats the CEF specification lists for its time stamps, also LEEF's default devTime:

@@ -95,8 +95,8 @@ std::optional<std::int64_t> epochTime(std::string_view text) {
         value = value * 10 + (c - '0');
     }
     if (dot == std::string_view::npos && whole.size() >= 13)
-        return value * 1'000'000;
-    if (whole.size() > 11)
+        return parseEpochMilliseconds(whole);
+    if (whole.size() > 11 || value > kMaxDeviceTimeSeconds)
         return std::nullopt;
     std::int64_t fractionNs = 0;
     if (dot != std::string_view::npos) {

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/parse/cef/cefevent.h"
 
+// Hidden from moc, which has no use for it.
+#ifndef Q_MOC_RUN
+#include "unit/sentinel/keyvalue/damagedrecords.h"
+#endif
+
 #include <QDateTime>
 #include <QFile>
 #include <QTest>
@@ -264,6 +269,7 @@ private Q_SLOTS:
         QTest::addRow("unreadable rt, then end")
             << u"rt=yesterday end=1500000001000"_s << 0 << qint64(1500000001000) * 1'000'000 << 1;
         QTest::addRow("unreadable rt: now") << u"rt=Feb 30 2020 10:00:00"_s << 0 << qint64(kNow) << 1;
+        QTest::addRow("rt past int64 nanoseconds: now") << u"rt=999999999999999"_s << 0 << qint64(kNow) << 1;
         QTest::addRow("unknown zone: now") << u"rt=Jul 19 2017 10:50:21 PST"_s << 0 << qint64(kNow) << 1;
         QTest::addRow("no time at all: now") << u"src=1.2.3.4"_s << 0 << qint64(kNow) << 0;
     }
@@ -367,6 +373,20 @@ private Q_SLOTS:
         QCOMPARE(value(batch.events()[0], "dvchost"), u"fw1.example"_s);
         QCOMPARE(value(batch.events()[1], "host"), u"collector"_s);
         QCOMPARE(value(batch.events()[2], "host"), u"<absent>"_s);
+    }
+
+    // Random damage to real records: no crash, and no event the wire would refuse.
+    void damagedRecords() {
+        std::vector<std::string> records = generatedRecords(3);
+        records.push_back(arcSightRecord());
+        records.push_back(
+            "CEF:1|a\\|b|p|1|sig|n|Very-High|msg=x\\=y\\nz cs1=v cs1Label=Foo Bar rt=Oct 09 2025 08:00:00");
+        const SyslogContext collector = context();
+        damagedrecords::check(
+            records, "|\\= \r\n\t",
+            [&collector](
+                std::string_view record, EventBatch &batch) { return parseCefEvent(record, collector, batch); },
+            20000, 20251009);
     }
 
     // Events per second: 1,000 records per iteration into a fresh batch, as a source delivers

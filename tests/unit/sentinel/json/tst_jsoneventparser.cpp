@@ -75,11 +75,17 @@ std::vector<std::string> generatedRecords(std::size_t count) {
         return std::string(prefix) + std::to_string(random() % 256) + '.' + std::to_string(random() % 254 + 1);
     };
     const auto number = [&random](std::uint64_t below) { return std::to_string(random() % below); };
+    const auto digits = [&random](std::size_t width) {
+        std::string out;
+        for (std::size_t i = 0; i < width; ++i)
+            out += static_cast<char>('0' + random() % 10);
+        return out;
+    };
     std::vector<std::string> records;
     records.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
         const std::string second = std::to_string(10 + i % 50);
-        const std::string iso = "2026-11-23T11:" + second + ":20." + number(1000) + "Z";
+        const std::string iso = "2026-11-23T11:" + second + ":20." + digits(3) + "Z";
         switch (random() % 4) {
         case 0:
             records.push_back("{\"@timestamp\":\"" + iso
@@ -93,7 +99,7 @@ std::vector<std::string> generatedRecords(std::size_t count) {
                 + number(100000000) + ",\"dataset\":\"nginx.access\"},\"ecs\":{\"version\":\"8.11.0\"}}");
             break;
         case 1:
-            records.push_back("{\"timestamp\":\"2026-11-23T11:" + second + ":20." + number(1000000)
+            records.push_back("{\"timestamp\":\"2026-11-23T11:" + second + ":20." + digits(6)
                 + "+0000\",\"flow_id\":" + number(1ULL << 50) + ",\"in_iface\":\"eth0\",\"event_type\":\"alert\","
                 + "\"src_ip\":\"" + address("203.0.") + "\",\"src_port\":" + number(64512) + ",\"dest_ip\":\""
                 + address("10.2.") + "\",\"dest_port\":" + pick({"22", "80", "443"})
@@ -116,9 +122,9 @@ std::vector<std::string> generatedRecords(std::size_t count) {
             break;
         default:
             records.push_back("{\"level\":\"" + pick({"info", "warn", "error", "debug"}) + "\",\"ts\":1795431"
-                + number(1000) + "." + number(1000000) + ",\"caller\":\"store/orders.go:" + number(400)
-                + "\",\"msg\":\"" + pick({"slow query", "order placed", "cache miss", "retrying request"})
-                + "\",\"user\":\"" + pick({"alice", "bob", "carol"}) + "\",\"order_id\":\"ord-" + number(1000000)
+                + digits(3) + "." + digits(6) + ",\"caller\":\"store/orders.go:" + number(400) + "\",\"msg\":\""
+                + pick({"slow query", "order placed", "cache miss", "retrying request"}) + "\",\"user\":\""
+                + pick({"alice", "bob", "carol"}) + "\",\"order_id\":\"ord-" + number(1000000)
                 + "\",\"duration_ms\":" + number(5000) + ",\"db\":\"orders\",\"attempt\":" + number(3) + "}");
             break;
         }

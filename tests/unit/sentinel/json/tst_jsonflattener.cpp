@@ -36,7 +36,27 @@ void *operator new[](std::size_t size) {
     throw std::bad_alloc();
 }
 
+// simdjson allocates with the nothrow forms: replaced too, so that every form pairs with the
+// deletes below (a sanitizer's own nothrow new would not) and is counted.
+void *operator new(std::size_t size, const std::nothrow_t &) noexcept {
+    ++g_allocations;
+    return std::malloc(size == 0 ? 1 : size);
+}
+
+void *operator new[](std::size_t size, const std::nothrow_t &) noexcept {
+    ++g_allocations;
+    return std::malloc(size == 0 ? 1 : size);
+}
+
 void operator delete(void *p) noexcept {
+    std::free(p);
+}
+
+void operator delete(void *p, const std::nothrow_t &) noexcept {
+    std::free(p);
+}
+
+void operator delete[](void *p, const std::nothrow_t &) noexcept {
     std::free(p);
 }
 

@@ -45,6 +45,10 @@ private Q_SLOTS:
         const QString now = u"2025-09-17T14:00:00.000Z"_s;
         QTest::addRow("epoch ms") << u"1427881661000"_s << now << 0 << qint64(1427881661000) * 1'000'000;
         QTest::addRow("epoch ms, 16 digits") << u"1427881661000000"_s << now << 0 << kNone;
+        QTest::addRow("epoch ms, 15 digits: past int64 nanoseconds") << u"999999999999999"_s << now << 0 << kNone;
+        QTest::addRow("epoch ms, the last of 2200")
+            << u"7289654399999"_s << now << 0 << qint64(7289654399999) * 1'000'000;
+        QTest::addRow("epoch ms, 2201") << u"7289654400000"_s << now << 0 << kNone;
         QTest::addRow("with year") << u"Sep 17 2025 11:45:34"_s << now << 0 << nsAt(2025, 9, 17, 11, 45, 34, 0, 0);
         QTest::addRow("with year, single-digit day")
             << u"Sep 7 2025 11:45:34"_s << now << 0 << nsAt(2025, 9, 7, 11, 45, 34, 0, 0);

@@ -4,12 +4,18 @@
 #include "sentinel/parse/keyvalue/keyvalueevent.h"
 #include "sentinel/parse/keyvalue/utf8.h"
 
+// Hidden from moc, which has no use for it.
+#ifndef Q_MOC_RUN
+#include "damagedrecords.h"
+#endif
+
 #include <QDateTime>
 #include <QTest>
 #include <QTimeZone>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 using namespace vanopticon;
 using namespace vanopticon::sentinel;
@@ -224,6 +230,10 @@ private Q_SLOTS:
         QTest::addRow("the first readable time wins")
             << u"time=soon ts=1700000000 time=1600000000"_s << 0 << qint64(1700000000) * 1'000'000'000 << 1;
         QTest::addRow("no date") << u"time=11:45:34"_s << 0 << qint64(kNow) << 1;
+        // Found by damagedRecords() under UBSan: the nanoseconds overflowed.
+        QTest::addRow("epoch seconds past 2200") << u"ts=17581095345"_s << 0 << qint64(kNow) << 1;
+        QTest::addRow("epoch seconds past 2200, with a fraction") << u"ts=99999999999.5"_s << 0 << qint64(kNow) << 1;
+        QTest::addRow("epoch milliseconds past 2200") << u"ts=999999999999999"_s << 0 << qint64(kNow) << 1;
         QTest::addRow("before 1970") << u"time=1969-12-31T23:59:59Z"_s << 0 << qint64(kNow) << 1;
         QTest::addRow("no such day") << u"time=2025-02-29T00:00:00Z"_s << 0 << qint64(kNow) << 1;
     }
@@ -317,6 +327,24 @@ private Q_SLOTS:
         QCOMPARE(value(batch.events()[0], "a"), u"x\"y"_s);
         QCOMPARE(value(batch.events()[1], "a"), u"<absent>"_s);
         QCOMPARE(value(batch.events()[1], "c"), u"2"_s);
+    }
+
+    // Random damage to real records: no crash, and no event the wire would refuse.
+    void damagedRecords() {
+        const std::vector<std::string> records = {
+            "time=2025-09-17T11:45:34Z level=warn msg=\"user \\\"bob\\\" failed\" src=10.0.0.1 user=bob "
+            "action=blocked url=http://x/?a=b&c=d",
+            "type=USER_AUTH msg=audit(1758109534.123:456): pid=4242 uid=0 auid=1000 ses=3 "
+            "msg='op=PAM:authentication acct=\"bob\" exe=\"/usr/bin/sudo\" hostname=? addr=? terminal=/dev/pts/0 "
+            "res=failed'",
+            "ts=1758109534.5 lvl=info caller=main.go:42 msg='db ready' duration=0.25 pid=17 cmd='/usr/bin/app -v'",
+        };
+        const SyslogContext collector = context();
+        damagedrecords::check(
+            records, "=\"' \\\t",
+            [&collector](
+                std::string_view record, EventBatch &batch) { return parseKeyValueEvent(record, collector, batch); },
+            20000, 20250917);
     }
 };
 

@@ -4,6 +4,7 @@
 // Hidden from moc, which misreads this header (it then takes the test class for a template).
 #ifndef Q_MOC_RUN
 #include "mmleefparsescript.h"
+#include "unit/sentinel/keyvalue/damagedrecords.h"
 #endif
 
 #include <QDateTime>
@@ -12,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 using namespace vanopticon;
 using namespace vanopticon::sentinel;
@@ -189,6 +191,22 @@ private Q_SLOTS:
             parseLeefEvent("LEEF:1.0|V|P|1|id|a=1;b=2", context(), batch, nullptr, LeefOptions {.leef1Delimiter = ';'})
                 .ok());
         QCOMPARE(value(batch.events().front(), "b"), u"2"_s);
+    }
+
+    // Random damage to real records: no crash, and no event the wire would refuse.
+    void damagedRecords() {
+        std::vector<std::string> records;
+        for (const std::string &line : mmleefparse::readScript().inputs)
+            records.push_back(line.substr(line.find("LEEF:")));
+        records.push_back("LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=10.0.6.1^dst=10.0.7.2^usrName=bob^sev=5");
+        records.push_back("LEEF:2.0|Vendor|Product|1.0|login|x5E|src=10.0.6.1^devTime=2025-09-17 11:45:34^"
+                          "devTimeFormat=yyyy-MM-dd HH:mm:ss");
+        const SyslogContext collector = context();
+        damagedrecords::check(
+            records, "|\\=\t^ x",
+            [&collector](
+                std::string_view record, EventBatch &batch) { return parseLeefEvent(record, collector, batch); },
+            20000, 20250917);
     }
 };
 

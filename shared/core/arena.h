@@ -13,10 +13,15 @@ namespace vanopticon {
 // views into the arena stay valid when the owning batch is moved.
 class Arena {
 public:
-    explicit Arena(std::size_t blockSize = 64 * 1024)
+    static constexpr std::size_t kDefaultBlockSize = 64 * 1024;
+    // Freed blocks of the default size a thread keeps for its next arenas (see release()).
+    static constexpr std::size_t kMaxCachedBlocks = 64;
+
+    explicit Arena(std::size_t blockSize = kDefaultBlockSize)
         : m_blockSize(blockSize) { }
+    ~Arena() { release(); }
     Arena(Arena &&) noexcept = default;
-    Arena &operator=(Arena &&) noexcept = default;
+    Arena &operator=(Arena &&other) noexcept;
     Arena(const Arena &) = delete;
     Arena &operator=(const Arena &) = delete;
 
@@ -33,7 +38,15 @@ public:
     std::size_t bytesUsed() const { return m_used; }
     void clear();
 
+    // Blocks the calling thread holds for reuse (for tests and figures).
+    static std::size_t cachedBlocks();
+
 private:
+    // Gives the blocks back: those of the default size to the thread's cache, up to
+    // kMaxCachedBlocks. Fresh memory costs page faults (the allocator returns freed pages to the
+    // kernel between batches), which cost more than parsing once the parsers were fast.
+    void release();
+
     struct Block {
         std::unique_ptr<std::byte[]> data;
         std::size_t size = 0;

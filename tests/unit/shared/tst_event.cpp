@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "shared/core/arena.h"
 #include "shared/event/event.h"
 #include "shared/event/eventjson.h"
 
@@ -12,6 +13,43 @@ using namespace vanopticon;
 class TestEvent : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Blocks of a freed arena serve the next arenas of the thread, up to a bound; their bytes
+    // are the new arena's (views into a live arena are never touched by another).
+    void arenaBlocksAreReusedBounded() {
+        const std::size_t before = Arena::cachedBlocks();
+        std::string_view kept;
+        {
+            Arena arena;
+            arena.allocate(Arena::kDefaultBlockSize / 2, 1);
+            arena.allocate(Arena::kDefaultBlockSize / 2 + 1, 1); // a second block
+            arena.allocate(Arena::kDefaultBlockSize * 2, 1); // oversized: not cached
+        }
+        QCOMPARE(Arena::cachedBlocks(), before + 2);
+        Arena reused;
+        kept = reused.copy("still here");
+        QCOMPARE(Arena::cachedBlocks(), before + 1);
+        {
+            Arena other;
+            QVERIFY(other.allocate(16, 1) != kept.data());
+        }
+        QCOMPARE(kept, std::string_view("still here"));
+
+        {
+            std::vector<Arena> many(Arena::kMaxCachedBlocks + 10);
+            for (Arena &arena : many)
+                arena.allocate(1, 1);
+        }
+        QCOMPARE(Arena::cachedBlocks(), Arena::kMaxCachedBlocks);
+
+        // Moving an arena moves its blocks: nothing is given back twice.
+        Arena moved;
+        const std::string_view text = moved.copy("moved");
+        Arena target = std::move(moved);
+        QCOMPARE(text, std::string_view("moved"));
+        target = Arena();
+        QCOMPARE(Arena::cachedBlocks(), Arena::kMaxCachedBlocks);
+    }
+
     void wellKnownFieldsHaveFixedIds() {
         QCOMPARE(internField("SourceIp"), field::SourceIp);
         QCOMPARE(internField("event_type"), field::EventType);

@@ -61,7 +61,7 @@ void LogGenerator::isoTime(std::string &out) {
     const std::time_t now = static_cast<std::time_t>(m_second);
     std::tm utc {};
     gmtime_r(&now, &utc);
-    char stamp[40];
+    char stamp[96]; // room for any int the format could be given: GCC checks it
     std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
         utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, int(m_random() % 1000));
     out += stamp;

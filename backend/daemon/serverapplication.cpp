@@ -115,7 +115,7 @@ Result<void> ServerApplication::start() {
         });
     p.alerts = std::make_unique<analysis::AlertManager>(
         p.db, p.bus, p.scorer, [&p](const storage::AlertRecord &alert, bool) { p.decisions->onAlert(alert); });
-    p.ingestor = std::make_unique<analysis::Ingestor>(p.db, *p.correlation, *p.alerts);
+    p.ingestor = std::make_unique<analysis::Ingestor>(p.db, *p.correlation, *p.alerts, p.config.maxEventAge);
 
     // The sentinel channel.
     command::GatewayHandlers handlers;
@@ -123,6 +123,10 @@ Result<void> ServerApplication::start() {
         auto result = p.ingestor->ingest(nodeId, batch);
         if (!result)
             return result.error();
+        if (result->rejected > 0) {
+            qWarning("ingest: %u events from node %s refused (invalid, or older than server.max_event_age)",
+                result->rejected, qPrintable(nodeId));
+        }
         return command::IngestOutcome {result->stored + result->duplicates, result->rejected};
     };
     handlers.heartbeat = [&p](const QString &nodeId, const v1::Heartbeat &heartbeat) {

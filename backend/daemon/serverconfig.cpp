@@ -38,7 +38,9 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
     if (auto ok = root->allowOnly({"server"}); !ok)
         return ok.error();
     const config::Section server = root->child("server");
-    if (auto ok = server.allowOnly({"listen", "data_dir", "correlation_rules", "policies", "local_sentinel"}); !ok)
+    if (auto ok
+        = server.allowOnly({"listen", "data_dir", "correlation_rules", "policies", "local_sentinel", "max_event_age"});
+        !ok)
         return ok.error();
     const QString configDir = QFileInfo(path).absolutePath();
 
@@ -65,6 +67,14 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
     config.policies = resolve(configDir, *policies);
     if (!localSentinel->empty())
         config.localSentinelConfig = resolve(configDir, *localSentinel);
+
+    // Events older than this are refused at ingestion; raise it to import historical logs.
+    auto maxEventAge = server.duration("max_event_age", config.maxEventAge);
+    if (!maxEventAge)
+        return maxEventAge.error();
+    if (*maxEventAge < std::chrono::hours(1) || *maxEventAge > std::chrono::hours(24 * 36500))
+        return server.child("max_event_age").error("must be between 1h and 36500d");
+    config.maxEventAge = *maxEventAge;
     return config;
 }
 

@@ -6,6 +6,8 @@
 
 #include <QString>
 
+#include <chrono>
+
 namespace vanopticon::daemon {
 
 // The `server:` block of vanopticond's configuration:
@@ -22,6 +24,7 @@ struct ServerConfig {
     QString correlationRules; // a directory of rule files
     QString policies; // a directory of policy files
     QString localSentinelConfig; // empty: no local sentinel
+    std::chrono::milliseconds maxEventAge = std::chrono::hours(24 * 7); // older events are refused
 };
 
 // Where the shipped configuration, rules and policies are (resources/ of the source tree, or

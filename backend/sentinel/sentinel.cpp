@@ -322,6 +322,7 @@ QJsonObject Sentinel::status() const {
         {u"events_collected"_s, qint64(m_eventsCollected)}, {u"events_sent"_s, qint64(m_eventsSent)},
         {u"events_filtered"_s, qint64(m_filter->counters().dropped)}, {u"source_errors"_s, qint64(errors)},
         {u"unacked_batches"_s, qint64(m_transmitter->pendingBatches())}, {u"send_failures"_s, qint64(m_sendFailures)},
+        {u"events_rejected_by_server"_s, qint64(m_transmitter->counters().eventsRejected)},
         {u"enricher"_s, enricherStatus(*m_enricher)}, {u"sources"_s, sources}};
 }
 

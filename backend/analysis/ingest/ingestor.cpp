@@ -13,17 +13,19 @@
 
 namespace vanopticon::analysis {
 
-Ingestor::Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts)
+Ingestor::Ingestor(
+    storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts, std::chrono::milliseconds maxAge)
     : m_db(db)
     , m_correlation(correlation)
-    , m_alerts(alerts) {
+    , m_alerts(alerts)
+    , m_maxAge(maxAge) {
 }
 
 Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatch &batch) {
     ++m_counters.batches;
     IngestResult result;
     const qint64 nowMs = storage::nowMs();
-    const std::int64_t oldestNs = (nowMs - std::chrono::milliseconds(kMaxAge).count()) * 1'000'000;
+    const std::int64_t oldestNs = (nowMs - m_maxAge.count()) * 1'000'000;
     const std::int64_t newestNs = (nowMs + std::chrono::milliseconds(kMaxAhead).count()) * 1'000'000;
 
     EventBatch events;

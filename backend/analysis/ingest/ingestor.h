@@ -31,10 +31,13 @@ struct IngestResult {
 // and hands detections to the alert manager.
 class Ingestor {
 public:
-    static constexpr std::chrono::hours kMaxAge {24 * 7}; // older events are refused
+    // Older events are refused ("too_old") unless configured otherwise (server.max_event_age):
+    // importing historical logs or .evtx files needs a longer limit.
+    static constexpr std::chrono::hours kDefaultMaxAge {24 * 7};
     static constexpr std::chrono::hours kMaxAhead {24}; // events this far in the future are refused
 
-    Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts);
+    Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts,
+        std::chrono::milliseconds maxAge = kDefaultMaxAge);
 
     Result<IngestResult> ingest(const QString &nodeId, const v1::EventBatch &batch);
 
@@ -50,6 +53,7 @@ private:
     storage::Database &m_db;
     CorrelationEngine &m_correlation;
     AlertManager &m_alerts;
+    std::chrono::milliseconds m_maxAge;
     Counters m_counters;
 };
 

@@ -127,6 +127,14 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
         if (m_state != State::Ready)
             return;
         const std::uint64_t sequence = envelope->ack().batch_sequence();
+        if (const quint32 rejected = envelope->ack().rejected(); rejected > 0) {
+            // Stored nowhere, so said loudly: the server's log and metrics say why (by reason).
+            m_counters.eventsRejected += rejected;
+            qWarning("sentinel: the server refused %u events of batch %llu (invalid, or older than its "
+                     "max_event_age); %llu refused so far",
+                rejected, static_cast<unsigned long long>(sequence),
+                static_cast<unsigned long long>(m_counters.eventsRejected));
+        }
         while (!m_pending.empty() && m_pending.front().sequence <= sequence) {
             ++m_counters.batchesAcknowledged;
             m_counters.eventsAcknowledged += m_pending.front().events;

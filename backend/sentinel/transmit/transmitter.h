@@ -64,6 +64,7 @@ public:
         quint64 batchesSent = 0;
         quint64 batchesAcknowledged = 0;
         quint64 eventsAcknowledged = 0;
+        quint64 eventsRejected = 0; // acknowledged but refused by the server's validation (e.g. too old)
         quint64 connections = 0;
         quint64 refusals = 0;
         quint64 badFrames = 0;

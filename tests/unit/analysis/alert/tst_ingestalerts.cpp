@@ -192,6 +192,17 @@ private Q_SLOTS:
         QCOMPARE(m_ingestor->counters().rejectedByReason.at("in_future"), 1u);
         QCOMPARE(m_ingestor->counters().rejectedByReason.at("missing_event_type"), 1u);
     }
+
+    // Importing history (old logs, .evtx files) needs a longer limit: configured, not fixed.
+    void maxAgeIsConfigurable() {
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch() * 1'000'000;
+        Ingestor historical(*m_db, *m_engine, *m_alerts, std::chrono::hours(24 * 3650));
+        BatchBuilder yearOld(now - std::int64_t(365) * 24 * 3600 * 1'000'000'000);
+        const auto result = historical.ingest(u"node_1"_s, yearOld.build({fail("1.2.3.4")}));
+        QVERIFY(result.ok());
+        QCOMPARE(result->rejected, 0u);
+        QCOMPARE(result->stored, 1u);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIngestAlerts)

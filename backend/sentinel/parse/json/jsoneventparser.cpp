@@ -4,6 +4,7 @@
 #include "sentinel/parse/json/jsonlevel.h"
 #include "sentinel/parse/json/jsontimestamp.h"
 #include "sentinel/respond/ipaddress.h"
+#include "shared/wire/codec.h"
 
 namespace vanopticon::sentinel {
 
@@ -34,17 +35,37 @@ JsonEventParser::JsonEventParser(JsonLimits limits, std::size_t maxNewFieldNames
     }
 }
 
+namespace {
+
+std::string toFieldName(std::string_view name) {
+    std::string out(name);
+    for (char &c : out) {
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+            || c == '.' || c == '-';
+        if (!keep)
+            c = '_';
+    }
+    return out;
+}
+
+} // namespace
+
 const JsonEventParser::KeyInfo &JsonEventParser::keyInfo(std::string_view name) {
     if (const auto it = m_keyInfos.find(name); it != m_keyInfos.end())
         return it->second;
     KeyInfo info;
-    info.id = m_names.lookup(name);
+    // Field names are letters, digits, '_', '.', '-' (what the server accepts): "@version"
+    // becomes "_version"; a name still unacceptable (too long) is not kept, and remembered so.
+    const std::string fieldName = toFieldName(name);
+    const bool acceptable = wire::isAcceptableFieldName(fieldName);
+    if (acceptable)
+        info.id = m_names.lookup(fieldName);
     if (const auto known = m_known.find(name); known != m_known.end()) {
         info.target = known->second.target;
         info.rank = known->second.rank;
     }
     // A name refused for want of budget is asked again next time: the registry may know it by then.
-    if (!info.id || m_keyInfos.size() >= kMaxKeyInfos) {
+    if ((acceptable && !info.id) || m_keyInfos.size() >= kMaxKeyInfos) {
         m_overflow = info;
         return m_overflow;
     }

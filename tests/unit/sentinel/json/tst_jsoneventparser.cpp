@@ -2,6 +2,7 @@
 #include "sentinel/parse/json/jsoneventparser.h"
 #include "sentinel/parse/json/jsonlevel.h"
 #include "sentinel/parse/json/jsontimestamp.h"
+#include "shared/wire/codec.h"
 
 #include <QDateTime>
 #include <QMap>
@@ -236,6 +237,28 @@ private Q_SLOTS:
         QCOMPARE(parser.stats().droppedFields, std::uint64_t(0));
     }
 
+    // Keys that are not field names are made into ones the server accepts ('@', ' ' → '_');
+    // a key too long to be one is dropped and counted. Well-known keys still fill their target.
+    void keysBecomeFieldNames() {
+        const QByteArray record
+            = "{\"@timestamp\":\"2026-11-23T10:00:00Z\",\"@version\":\"1\",\"a b\":\"x\",\"k\":\"v\",\""
+            + QByteArray(70, 'n') + "\":\"long\"}";
+        JsonEventParser parser;
+        EventBatch batch;
+        QVERIFY(parser.parse(view(record), testContext(), batch).ok());
+        const Event &event = batch.events().front();
+        QCOMPARE(event.timestampNs, nsFromIso("2026-11-23T10:00:00Z"));
+        checkFields(event, {"_version=1", "a_b=x", "k=v", "!@version"});
+        for (const Field &f : event.fields())
+            QVERIFY2(wire::isAcceptableFieldName(fieldName(f.id)), fieldName(f.id).data());
+        QCOMPARE(parser.stats().droppedFields, std::uint64_t(1));
+        // The second time the names come from the parser's memo: the same result.
+        EventBatch again;
+        QVERIFY(parser.parse(view(record), testContext(), again).ok());
+        checkFields(again.events().front(), {"_version=1", "a_b=x"});
+        QCOMPARE(parser.stats().droppedFields, std::uint64_t(2));
+    }
+
     // Several keys for one target, and values that cannot fill theirs.
     void precedence_data() {
         QTest::addColumn<QByteArray>("record");
@@ -252,7 +275,7 @@ private Q_SLOTS:
         QTest::addRow("a timestamp that is not one gives way")
             << QByteArray("{\"@timestamp\":\"yesterday\",\"timestamp\":\"2024-01-15T10:15:30Z\"}")
             << qint64(nsFromIso("2024-01-15T10:15:30Z")) << Severity::Info
-            << QList<QByteArray> {"@timestamp=yesterday", "!timestamp"} << 0 << 0;
+            << QList<QByteArray> {"_timestamp=yesterday", "!timestamp"} << 0 << 0;
         QTest::addRow("no readable timestamp: now, counted")
             << QByteArray("{\"time\":12.5,\"ts\":\"15/Jan/2024:10:15:30 +0000\"}") << qint64(kNowNs) << Severity::Info
             << QList<QByteArray> {"time=12.5", "ts=15/Jan/2024:10:15:30 +0000"} << 0 << 1;

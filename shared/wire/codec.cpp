@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "shared/wire/codec.h"
 
+#include "shared/wire/fieldname.h"
+
 #include <zstd.h>
 
 #include <algorithm>
@@ -57,10 +59,7 @@ Result<v1::Envelope> decodeEnvelope(std::string_view frame, std::size_t maxBytes
 bool isAcceptableFieldName(std::string_view name) {
     if (name.empty() || name.size() > 64)
         return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
-            || c == '-';
-    });
+    return std::all_of(name.begin(), name.end(), isFieldNameChar);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 #include "sentinel/parse/lineformat.h"
 
 #include "sentinel/parse/rfc5424/rfc5424.h"
+#include "shared/wire/fieldname.h"
 
 #include <array>
 #include <utility>
@@ -20,11 +21,6 @@ constexpr std::array<std::pair<std::string_view, LineFormat>, kLineFormatCount> 
     {"keyvalue", LineFormat::KeyValue},
     {"auditd", LineFormat::Auditd},
 }};
-
-bool isKeyChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
-        || c == '-';
-}
 
 // "type=SYSCALL msg=audit(" — what every audit.log record starts with, after "node=NAME " when
 // auditd is configured to name the node.
@@ -48,7 +44,7 @@ bool looksLikeKeyValue(std::string_view line) {
     for (std::size_t i = 1; i < line.size() && i <= 64; ++i) {
         if (line[i] == '=')
             return true;
-        if (!isKeyChar(line[i]))
+        if (!wire::isFieldNameChar(line[i]))
             return false;
     }
     return false;

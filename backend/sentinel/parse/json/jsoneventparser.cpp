@@ -5,6 +5,7 @@
 #include "sentinel/parse/json/jsontimestamp.h"
 #include "sentinel/respond/ipaddress.h"
 #include "shared/wire/codec.h"
+#include "shared/wire/fieldname.h"
 
 namespace vanopticon::sentinel {
 
@@ -35,28 +36,14 @@ JsonEventParser::JsonEventParser(JsonLimits limits, std::size_t maxNewFieldNames
     }
 }
 
-namespace {
-
-std::string toFieldName(std::string_view name) {
-    std::string out(name);
-    for (char &c : out) {
-        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-            || c == '.' || c == '-';
-        if (!keep)
-            c = '_';
-    }
-    return out;
-}
-
-} // namespace
-
 const JsonEventParser::KeyInfo &JsonEventParser::keyInfo(std::string_view name) {
     if (const auto it = m_keyInfos.find(name); it != m_keyInfos.end())
         return it->second;
     KeyInfo info;
     // Field names are letters, digits, '_', '.', '-' (what the server accepts): "@version"
     // becomes "_version"; a name still unacceptable (too long) is not kept, and remembered so.
-    const std::string fieldName = toFieldName(name);
+    std::string fieldName(name);
+    wire::replaceNonFieldNameChars(fieldName);
     const bool acceptable = wire::isAcceptableFieldName(fieldName);
     if (acceptable)
         info.id = m_names.lookup(fieldName);

@@ -3,6 +3,7 @@
 
 #include "sentinel/parse/rfc5424/rfc5424.h"
 #include "shared/wire/codec.h"
+#include "shared/wire/fieldname.h"
 
 #include <array>
 #include <cstring>
@@ -29,19 +30,6 @@ FieldId msgIdField() {
     return id;
 }
 
-// SD-IDs and param names are printable ASCII; field names are letters, digits, '_', '.', '-'
-// (what the server accepts): anything else, such as the '@' of private SD-IDs
-// ("exampleSDID@32473"), becomes '_'. Too long a name is then refused by the caller.
-std::string_view toFieldName(std::span<char> name) {
-    for (char &c : name) {
-        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-            || c == '.' || c == '-';
-        if (!keep)
-            c = '_';
-    }
-    return std::string_view(name.data(), name.size());
-}
-
 // msg_id and the SD params, on the event the classifier made.
 void appendRfc5424Fields(Rfc5424EventInfo &info, EventBatch &batch, Event &event) {
     const Rfc5424Message &m = info.message;
@@ -55,8 +43,10 @@ void appendRfc5424Fields(Rfc5424EventInfo &info, EventBatch &batch, Event &event
         name[element.id.size()] = '.';
         for (const Rfc5424Param &param : m.paramsOf(element)) {
             std::memcpy(name.data() + element.id.size() + 1, param.name.data(), param.name.size());
-            const std::string_view fieldName
-                = toFieldName(std::span(name.data(), element.id.size() + 1 + param.name.size()));
+            // SD-IDs and names are printable ASCII; private SD-IDs carry an '@' ("origin@32473").
+            const std::span<char> nameBytes(name.data(), element.id.size() + 1 + param.name.size());
+            wire::replaceNonFieldNameChars(nameBytes);
+            const std::string_view fieldName(nameBytes.data(), nameBytes.size());
             const auto id = wire::isAcceptableFieldName(fieldName) ? FieldRegistry::instance().tryIntern(fieldName)
                                                                    : std::nullopt;
             if (!id) {

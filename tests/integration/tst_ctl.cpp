@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // vanopticonctl's offline commands, run as a user would: output shape and exit status.
 // (Benchmark figures are reported by `vanopticonctl bench`, never asserted here.)
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -105,6 +106,59 @@ private Q_SLOTS:
         QCOMPARE(fields[u"Image"_s].toString(), expected[u"Image"_s].toString());
         QCOMPARE(fields[u"CommandLine"_s].toString(), expected[u"CommandLine"_s].toString());
         QCOMPARE(ctl({u"parse"_s, u"--format"_s, u"evtx"_s, base + u".json"_s}).exitCode, 1); // not an EVTX file
+    }
+
+    // sigma check: one JSON object; a broken rule is named with its file and line, exit 1.
+    void sigmaCheckReportsFailures() {
+        QTemporaryDir dir;
+        QFile good(dir.filePath(u"good.yml"_s));
+        QVERIFY(good.open(QIODevice::WriteOnly));
+        good.write("title: Whoami\nid: 3f0c1f5e-2d8e-4c8e-9a53-0b0d1c1a0001\nlogsource: {product: windows, "
+                   "category: process_creation}\ndetection:\n  selection:\n    Image|endswith: '\\whoami.exe'\n"
+                   "  condition: selection\nlevel: low\n");
+        good.close();
+        const Run ok = ctl({u"sigma"_s, u"check"_s, dir.path()});
+        QCOMPARE(ok.exitCode, 0);
+        const QJsonObject fine = QJsonDocument::fromJson(ok.out).object();
+        QCOMPARE(fine[u"loaded"_s].toInt(), 1);
+        QCOMPARE(fine[u"failed"_s].toInt(), 0);
+
+        QFile bad(dir.filePath(u"bad.yml"_s));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("title: Broken\nlogsource: {product: windows}\ndetection:\n  selection:\n    Image|nosuch: x\n"
+                  "  condition: selection\n");
+        bad.close();
+        const Run broken = ctl({u"sigma"_s, u"check"_s, dir.path()});
+        QCOMPARE(broken.exitCode, 1);
+        const QJsonObject result = QJsonDocument::fromJson(broken.out).object();
+        QCOMPARE(result[u"loaded"_s].toInt(), 1);
+        QCOMPARE(result[u"failed"_s].toInt(), 1);
+        const QJsonObject failure = result[u"failures"_s].toArray().first().toObject();
+        QVERIFY(failure[u"file"_s].toString().endsWith(u"bad.yml"_s));
+        QCOMPARE(failure[u"line"_s].toInt(), 5);
+        QVERIFY2(failure[u"reason"_s].toString().contains(u"nosuch"_s), broken.out.constData());
+    }
+
+    // sigma scan: a regression case's .evtx and .json each give a detection of their rule, with
+    // the record number.
+    void sigmaScanPrintsDetections() {
+        const QString sigma = QStringLiteral(VANOPTICON_TEST_DATA_DIR) + u"/sigma"_s;
+        const QString base = sigma
+            + u"/regression_data/rules-emerging-threats/2026/Exploits/RedSun/file_event_win_exploit_redsun_indicators/"
+              "f2e4b7d9-5c3a-4f8b-9e1d-7a6c2b3f4e5d"_s;
+        const Run run = ctl({u"sigma"_s, u"scan"_s, u"--rules"_s, sigma + u"/rules-emerging-threats"_s,
+            base + u".evtx"_s, base + u".json"_s});
+        QCOMPARE(run.exitCode, 0);
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        for (const QByteArray &line : lines) {
+            const QJsonObject detection = QJsonDocument::fromJson(line).object();
+            QCOMPARE(detection[u"rule_id"_s].toString(), u"f2e4b7d9-5c3a-4f8b-9e1d-7a6c2b3f4e5d"_s);
+            QCOMPARE(detection[u"level"_s].toString(), u"critical"_s);
+            QCOMPARE(detection[u"record"_s].toInt(), 83239);
+            QVERIFY(!detection[u"title"_s].toString().isEmpty());
+        }
+        QCOMPARE(ctl({u"sigma"_s, u"scan"_s, u"--rules"_s, sigma + u"/rules-emerging-threats"_s}).exitCode, 2);
     }
 
     void benchSentinelPrintsItsFigures() {

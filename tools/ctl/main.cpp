@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // vanopticonctl: the command line for administrators and offline tools.
 #include "bench/benchsentinel.h"
+#include "bench/benchsigma.h"
 #include "demoattack.h"
 #include "parse.h"
+#include "sigma/sigmacommand.h"
 #include "watch.h"
 
 #include <QCoreApplication>
@@ -18,7 +20,10 @@ void usage() {
         "  demo-attack --log FILE    append a short demo attack to an auth log\n"
         "  watch [--server URL]      print the server's live stream (VANOPTICON_PASSWORD)\n"
         "  parse [--format F] FILE…  print the normalized events of log, NetFlow or EVTX files\n"
-        "  bench sentinel [options]  benchmark the sentinel's parse, enrich and filter stages\n\n"
+        "  sigma check DIR…          load and compile Sigma rules, print failures as JSON\n"
+        "  sigma scan --rules DIR… INPUT…  replay .evtx, evtx_dump JSON or logs through Sigma rules\n"
+        "  bench sentinel [options]  benchmark the sentinel's parse, enrich and filter stages\n"
+        "  bench sigma --rules DIR…  benchmark the Sigma engine on a realistic event mix\n\n"
         "vanopticonctl COMMAND --help shows a command's options.\n");
 }
 
@@ -39,11 +44,15 @@ int main(int argc, char *argv[]) {
         return vanopticon::ctl::watch(arguments);
     if (command == QStringLiteral("parse"))
         return vanopticon::ctl::parseFiles(arguments);
+    if (command == QStringLiteral("sigma"))
+        return vanopticon::ctl::sigmaCommand(arguments);
     if (command == QStringLiteral("bench")) {
         const QString what = arguments.size() > 1 ? arguments.takeAt(1) : QString();
         if (what == QStringLiteral("sentinel"))
             return vanopticon::ctl::benchSentinel(arguments);
-        std::fprintf(stderr, "usage: vanopticonctl bench sentinel [options]\n");
+        if (what == QStringLiteral("sigma"))
+            return vanopticon::ctl::benchSigma(arguments);
+        std::fprintf(stderr, "usage: vanopticonctl bench sentinel|sigma [options]\n");
         return 2;
     }
     usage();

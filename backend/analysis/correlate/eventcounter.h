@@ -30,6 +30,7 @@ struct CountOutcome {
     std::int64_t firstSeenNs = 0;
     std::int64_t lastSeenNs = 0;
     std::vector<Evidence> evidence; // the events not reported before, bounded
+    double quantity = 0; // what the condition judged, when not the count (distinct values, sum, …)
 };
 
 // event_count over a sliding window of event time (inclusive: events `window` apart are inside

@@ -137,7 +137,10 @@ Result<void> parseTemporalOrdered(const config::Section &rule, CorrelationRule &
         auto minCount = step.integer("min_count", 1, 1, ruleLimits::kMaxMinCount);
         if (!minCount)
             return minCount.error();
-        out.steps.push_back(CorrelationStep {std::move(*filter), static_cast<std::uint32_t>(*minCount)});
+        CorrelationStep parsed;
+        parsed.filter = std::move(*filter);
+        parsed.minCount = static_cast<std::uint32_t>(*minCount);
+        out.steps.push_back(std::move(parsed));
     }
     return {};
 }

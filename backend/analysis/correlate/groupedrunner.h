@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "analysis/correlate/eventtime.h"
+#include "analysis/correlate/grouptable.h"
+#include "analysis/correlate/rulerunner.h"
+
+#include <algorithm>
+
+namespace vanopticon::analysis {
+
+// The parts every rule kind shares: a group table and its upkeep. Groups whose newest event
+// left the window on their node's clock are dropped by sweep().
+template<typename State> class GroupedRunner : public RuleRunner {
+public:
+    GroupedRunner(CorrelationRule rule, const CorrelationLimits &limits)
+        : RuleRunner(std::move(rule), limits)
+        , m_groups(limits.maxGroupsPerRule) { }
+
+    void sweep(const NodeClock &clock, std::size_t budget, std::vector<Detection> &) override {
+        const std::int64_t windowNs = m_windowNs;
+        m_counters.groupsExpired += m_groups.sweep(
+            [&](const typename GroupTable<State>::Group &group) {
+                return group.newestNs < eventtime::windowStart(clock.now(group.nodeSlot), windowNs);
+            },
+            budget);
+    }
+    std::size_t groupCount() const override { return m_groups.size(); }
+
+protected:
+    using Group = typename GroupTable<State>::Group;
+    struct Touched {
+        Group &group;
+        bool created;
+    };
+
+    // The group with this key (created when absent), its newest time and node updated.
+    Touched touchGroup(std::string_view key, std::int64_t timestampNs, std::uint32_t nodeSlot) {
+        auto touched = m_groups.touch(key);
+        if (touched.evictedAnother)
+            ++m_counters.groupsEvicted;
+        auto &group = touched.group;
+        group.newestNs = touched.created ? timestampNs : std::max(group.newestNs, timestampNs);
+        group.nodeSlot = nodeSlot;
+        return {group, touched.created};
+    }
+
+    GroupTable<State> m_groups;
+};
+
+} // namespace vanopticon::analysis

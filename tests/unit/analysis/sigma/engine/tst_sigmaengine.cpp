@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// The compiled engine against hand-made events: condition forms, candidate selection through the
+// shared automata (and rules no pattern can trigger), logsource routing, global filters,
+// keywords and regexes Hyperscan can only prefilter.
+#include "analysis/sigma/engine/sigmadetector.h"
+#include "analysis/sigma/rule/sigmaloader.h"
+#include "shared/config/section.h"
+
+#include <QTest>
+
+using namespace vanopticon;
+using namespace vanopticon::analysis::sigma;
+
+// In their own file: moc cannot read raw string literals.
+extern const char kLogsources[];
+extern const char kRules[];
+
+namespace {
+
+std::unique_ptr<SigmaDetector> makeDetector() {
+    RuleCollection collection;
+    loadText(kRules, "rules.yml", collection);
+    resolveReferences(collection);
+    for (const LoadFailure &failure : collection.failures)
+        qWarning("%s: %s", failure.where.toString().c_str(), failure.reason.c_str());
+    if (!collection.failures.empty())
+        return nullptr;
+    auto section = config::Section::loadString(kLogsources, "logsources.yaml");
+    if (!section)
+        return nullptr;
+    auto logsources = LogsourceMap::fromConfig(*section);
+    if (!logsources)
+        return nullptr;
+    auto detector = SigmaDetector::create(std::move(collection), std::move(*logsources), SigmaOptions());
+    if (!detector)
+        return nullptr;
+    return std::move(*detector);
+}
+
+using Fields = QList<QPair<QByteArray, QByteArray>>;
+
+QStringList firedRules(SigmaDetector &detector, const Fields &fields) {
+    EventBatch batch;
+    Event &event = batch.addEvent();
+    for (const auto &[name, value] : fields)
+        batch.setField(event, internField(name.toStdString()), value.toStdString());
+    std::vector<analysis::EventRef> refs(1);
+    SigmaDetector::Output output;
+    detector.process(batch, refs, output);
+    QStringList fired;
+    for (const RuleMatch &match : output.matches)
+        fired.append(QString::fromStdString(detector.rules().rules[match.rule].rule.meta.id));
+    fired.sort();
+    return fired;
+}
+
+} // namespace
+
+class TestSigmaEngine : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        m_detector = makeDetector();
+        QVERIFY(m_detector);
+        QCOMPARE(m_detector->rules().rules.size(), std::size_t(8));
+    }
+
+    // Only rules that cannot be triggered by a pattern hit are evaluated for every event.
+    void onlyUntriggerableRulesAreAlwaysEvaluated() {
+        QStringList always;
+        for (const std::uint32_t index : m_detector->rules().alwaysEvaluated)
+            always.append(QString::fromStdString(m_detector->rules().rules[index].rule.meta.id));
+        always.sort();
+        QCOMPARE(always, (QStringList {QStringLiteral("noparent"), QStringLiteral("notsystem")}));
+    }
+
+    void events_data() {
+        QTest::addColumn<Fields>("fields");
+        QTest::addColumn<QStringList>("expected");
+        const Fields sysmon {{"Channel", "Sysmon"}, {"EventID", "1"}, {"ParentImage", "C:\\Windows\\explorer.exe"}};
+        QTest::newRow("whoami") << (sysmon
+            + Fields {{"Image", "C:\\Windows\\System32\\WHOAMI.EXE"}, {"User", "CORP\\bob"}})
+                                << QStringList {QStringLiteral("whoami")};
+        QTest::newRow("whoami filtered by the rule's own filter")
+            << (sysmon + Fields {{"Image", "C:\\Windows\\System32\\whoami.exe"}, {"User", "NT AUTHORITY\\SYSTEM"}})
+            << QStringList();
+        QTest::newRow("1 of sel_*: first")
+            << (sysmon + Fields {{"CommandLine", "run MimiKatz now"}}) << QStringList {QStringLiteral("anyof")};
+        QTest::newRow("1 of sel_*: second needs all values")
+            << (sysmon + Fields {{"CommandLine", "sekurlsa::logonpasswords"}}) << QStringList {QStringLiteral("anyof")};
+        QTest::newRow("1 of sel_*: half of an all")
+            << (sysmon + Fields {{"CommandLine", "sekurlsa::tickets"}}) << QStringList();
+        QTest::newRow("all of them") << (sysmon
+            + Fields {{"Image", "C:\\Windows\\System32\\net.exe"}, {"CommandLine", "net user alice /add"}})
+                                     << QStringList {QStringLiteral("allof")};
+        QTest::newRow("all of them, global filter") << (sysmon
+            + Fields {{"Image", "C:\\Windows\\System32\\net.exe"}, {"CommandLine", "net user x /add"},
+                {"User", "CORP\\admin"}}) << QStringList();
+        QTest::newRow("all of them, one missing")
+            << (sysmon + Fields {{"Image", "C:\\Windows\\System32\\net.exe"}, {"CommandLine", "net localgroup"}})
+            << QStringList();
+        QTest::newRow("null: field absent") << Fields {{"Channel", "Sysmon"}, {"EventID", "1"}, {"Image", "C:\\a.exe"}}
+                                            << QStringList {QStringLiteral("noparent")};
+        QTest::newRow("regex with lookahead") << (sysmon + Fields {{"CommandLine", "powershell -w hidden -enc AAAA"}})
+                                              << QStringList {QStringLiteral("lookahead")};
+        QTest::newRow("regex with lookahead, order matters not, both needed")
+            << (sysmon + Fields {{"CommandLine", "powershell -enc AAAA"}}) << QStringList();
+        QTest::newRow("security 4625 (number as text), not SYSTEM")
+            << Fields {{"Channel", "Security"}, {"EventID", "4625"}, {"TargetUserName", "alice"}}
+            << QStringList {QStringLiteral("failedlogon"), QStringLiteral("notsystem")};
+        QTest::newRow("security, SYSTEM is excluded case-insensitively")
+            << Fields {{"Channel", "Security"}, {"EventID", "4624"}, {"TargetUserName", "system"}} << QStringList();
+        QTest::newRow("logsource routing: a Windows rule never sees a Linux event")
+            << Fields {{"source_type", "syslog"}, {"EventID", "4625"}, {"Image", "C:\\whoami.exe"}} << QStringList();
+        QTest::newRow("keyword in the message")
+            << Fields {{"source_type", "syslog"}, {"message", "app[12]: segfault at 0 ip 00007f"}}
+            << QStringList {QStringLiteral("keyword")};
+        QTest::newRow("unmapped event: nothing applies")
+            << Fields {{"message", "segfault at 0"}, {"Image", "C:\\whoami.exe"}} << QStringList();
+    }
+
+    void events() {
+        QFETCH(Fields, fields);
+        QFETCH(QStringList, expected);
+        QCOMPARE(firedRules(*m_detector, fields), expected);
+    }
+
+    // Per-rule counters: evaluations only for candidates, matches as fired.
+    void countsEvaluationsAndMatches() {
+        const auto before = m_detector->evaluator().ruleStats()[0];
+        firedRules(*m_detector,
+            {{"Channel", "Sysmon"}, {"EventID", "1"}, {"ParentImage", "x"}, {"Image", "C:\\whoami.exe"},
+                {"User", "u"}});
+        firedRules(
+            *m_detector, {{"Channel", "Sysmon"}, {"EventID", "1"}, {"ParentImage", "x"}, {"Image", "C:\\cmd.exe"}});
+        const auto after = m_detector->evaluator().ruleStats()[0];
+        QCOMPARE(after.evaluations - before.evaluations, std::uint64_t(1)); // cmd.exe hit no pattern of rule 0
+        QCOMPARE(after.matches - before.matches, std::uint64_t(1));
+    }
+
+private:
+    std::unique_ptr<SigmaDetector> m_detector;
+};
+
+QTEST_GUILESS_MAIN(TestSigmaEngine)
+#include "tst_sigmaengine.moc"

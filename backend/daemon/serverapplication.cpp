@@ -6,11 +6,14 @@
 #include "analysis/correlate/ruleloader.h"
 #include "analysis/ingest/ingestor.h"
 #include "analysis/score/threatscorer.h"
+#include "analysis/sigma/service/sigmareport.h"
+#include "analysis/sigma/service/sigmaservice.h"
 #include "command/auth/authservice.h"
 #include "command/gateway/sentinelgateway.h"
 #include "command/http/api.h"
 #include "command/http/httpserver.h"
 #include "command/http/livestream.h"
+#include "daemon/servermetrics.h"
 #include "sentinel/sentinel.h"
 #include "shared/bus/eventbus.h"
 #include "shared/crypto/crypto.h"
@@ -33,6 +36,24 @@ using namespace Qt::StringLiterals;
 
 namespace vanopticon::daemon {
 
+namespace {
+
+// Degraded while rules are missing: some failed to load (their detections do not happen) or the
+// last reload failed (the rules in service are older than the files).
+command::HealthCheck sigmaHealth(const analysis::sigma::SigmaService &sigma) {
+    const auto &rules = sigma.detector().rules();
+    const auto &status = sigma.status();
+    QString message = u"%1 Sigma rules and %2 correlations in service, %3 failed to load"_s.arg(rules.rules.size())
+                          .arg(sigma.detector().correlationCount())
+                          .arg(rules.failures.size());
+    if (!status.lastReloadError.isEmpty())
+        message += u"; the last reload failed: "_s + status.lastReloadError;
+    const bool complete = status.lastReloadError.isEmpty() && rules.failures.empty();
+    return {u"sigma"_s, complete ? u"healthy"_s : u"degraded"_s, message, 0};
+}
+
+} // namespace
+
 // Declared in the order they are built; destroyed in reverse, so the database goes last.
 struct ServerApplication::Parts {
     ServerConfig config;
@@ -47,6 +68,7 @@ struct ServerApplication::Parts {
     std::unique_ptr<shield::CommandSigner> signer;
     std::unique_ptr<shield::DecisionService> decisions;
     std::unique_ptr<analysis::AlertManager> alerts;
+    std::unique_ptr<analysis::sigma::SigmaService> sigma; // null when Sigma is off
     std::unique_ptr<analysis::Ingestor> ingestor;
     std::unique_ptr<command::SentinelGateway> gateway;
     std::unique_ptr<command::LiveStream> stream;
@@ -115,7 +137,10 @@ Result<void> ServerApplication::start() {
         });
     p.alerts = std::make_unique<analysis::AlertManager>(
         p.db, p.bus, p.scorer, [&p](const storage::AlertRecord &alert, bool) { p.decisions->onAlert(alert); });
-    p.ingestor = std::make_unique<analysis::Ingestor>(p.db, *p.correlation, *p.alerts, p.config.maxEventAge);
+    if (auto sigma = startSigma(); !sigma)
+        return sigma;
+    p.ingestor
+        = std::make_unique<analysis::Ingestor>(p.db, *p.correlation, *p.alerts, p.config.maxEventAge, p.sigma.get());
 
     // The sentinel channel.
     command::GatewayHandlers handlers;
@@ -148,8 +173,8 @@ Result<void> ServerApplication::start() {
     // HTTP: the REST API, the live stream and the sentinel endpoint on one port.
     p.stream = std::make_unique<command::LiveStream>(p.bus);
     p.http = std::make_unique<command::HttpServer>();
-    p.api.reset(
-        new command::ApiContext {p.db, *p.audit, *p.auth, *p.stream, {}, {}, {}, QStringLiteral(VANOPTICON_VERSION)});
+    p.api.reset(new command::ApiContext {
+        p.db, *p.audit, *p.auth, *p.stream, {}, {}, {}, QStringLiteral(VANOPTICON_VERSION), {}, {}});
     p.api->nodeOnline = [&p](const QString &nodeId) { return p.gateway->isOnline(nodeId); };
     p.api->decide = [&p](qint64 id, bool approve, const command::Principal &by, const QString &reason) {
         return p.decisions->decide(id, approve, by.username, reason);
@@ -165,6 +190,8 @@ Result<void> ServerApplication::start() {
             dbOk ? u"SQLite answers"_s : u"the database does not answer"_s, dbMs});
         checks.append({u"analysis"_s, u"healthy"_s,
             QString::number(p.correlation->ruleCount()) + u" correlation rules loaded"_s, 0});
+        if (p.sigma)
+            checks.append(sigmaHealth(*p.sigma));
         checks.append({u"shield"_s, u"healthy"_s,
             QString::number(p.policies->policies().size()) + u" response policies loaded"_s, 0});
         checks.append(
@@ -178,6 +205,15 @@ Result<void> ServerApplication::start() {
                 0});
         }
         return checks;
+    };
+    if (p.sigma) {
+        p.api->sigmaRules = [&p](const QString &sort, int limit) {
+            return analysis::sigma::sigmaRuleReport(
+                *p.sigma, analysis::sigma::parseRuleOrder(sort).value_or(analysis::sigma::RuleOrder::Matches), limit);
+        };
+    }
+    p.api->metrics = [&p] {
+        return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get()});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(
@@ -194,6 +230,30 @@ Result<void> ServerApplication::start() {
 
     if (!p.config.localSentinelConfig.isEmpty())
         return startLocalSentinel();
+    return {};
+}
+
+// Sigma rules from server.sigma: loaded and compiled before the server listens, so the first
+// event is already evaluated; then reloaded when the rule files change.
+Result<void> ServerApplication::startSigma() {
+    Parts &p = *m_parts;
+    const SigmaConfig &config = p.config.sigma;
+    if (config.rulePaths.empty())
+        return {};
+    analysis::sigma::SigmaOptions options;
+    options.rulePaths = config.rulePaths;
+    options.logsourcesFile = config.logsources;
+    options.placeholdersFile = config.placeholders;
+    options.compile.keywordFields = config.keywordFields;
+    auto sigma = analysis::sigma::SigmaService::create(std::move(options), config.watch);
+    if (!sigma)
+        return makeError("sigma: " + sigma.error().message);
+    p.sigma = std::move(*sigma);
+    const auto &rules = p.sigma->detector().rules();
+    for (const auto &failure : rules.failures)
+        qWarning("sigma: %s: %s (left out)", failure.where.toString().c_str(), failure.reason.c_str());
+    std::fprintf(stderr, "vanopticond: %zu Sigma rules and %zu correlations in service (%zu failed, %.1f s)\n",
+        rules.rules.size(), p.sigma->detector().correlationCount(), rules.failures.size(), rules.compileSeconds);
     return {};
 }
 

@@ -25,6 +25,7 @@ public:
 
 private:
     struct Parts;
+    Result<void> startSigma();
     Result<void> startLocalSentinel();
 
     Options m_options;

@@ -27,6 +27,47 @@ QString resolve(const QString &configDir, const std::string &path) {
     return QDir::isAbsolutePath(text) ? QDir::cleanPath(text) : QDir::cleanPath(configDir + u'/' + text);
 }
 
+// The `sigma:` block; rule paths must exist (a typo would silently mean "no detection").
+Result<SigmaConfig> loadSigmaConfig(const config::Section &sigma, const QString &configDir) {
+    if (auto ok = sigma.allowOnly({"rules", "logsources", "placeholders", "keyword_fields", "watch"}); !ok)
+        return ok.error();
+    SigmaConfig config;
+    const QString resources = resourcesDirectory();
+    if (sigma.has("rules")) {
+        auto rules = sigma.strings("rules");
+        if (!rules)
+            return rules.error();
+        for (const std::string &path : *rules)
+            config.rulePaths.push_back(resolve(configDir, path).toStdString());
+    } else {
+        config.rulePaths.push_back(QString(resources + u"/sigma/rules"_s).toStdString());
+    }
+    for (const std::string &path : config.rulePaths) {
+        if (!QFileInfo::exists(QString::fromStdString(path)))
+            return sigma.child("rules").error("no such file or directory: " + path);
+    }
+    auto logsources = sigma.string("logsources", QString(resources + u"/sigma/logsources.yaml"_s).toStdString());
+    auto placeholders = sigma.string("placeholders", "");
+    for (const auto *value : {&logsources, &placeholders}) {
+        if (!*value)
+            return value->error();
+    }
+    config.logsources = resolve(configDir, *logsources).toStdString();
+    if (!placeholders->empty())
+        config.placeholders = resolve(configDir, *placeholders).toStdString();
+    if (sigma.has("keyword_fields")) {
+        auto fields = sigma.strings("keyword_fields");
+        if (!fields)
+            return fields.error();
+        config.keywordFields = std::move(*fields);
+    }
+    auto watch = sigma.boolean("watch", true);
+    if (!watch)
+        return watch.error();
+    config.watch = *watch;
+    return config;
+}
+
 } // namespace
 
 Result<ServerConfig> loadServerConfig(const Options &options) {
@@ -38,8 +79,8 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
     if (auto ok = root->allowOnly({"server"}); !ok)
         return ok.error();
     const config::Section server = root->child("server");
-    if (auto ok
-        = server.allowOnly({"listen", "data_dir", "correlation_rules", "policies", "local_sentinel", "max_event_age"});
+    if (auto ok = server.allowOnly(
+            {"listen", "data_dir", "correlation_rules", "policies", "local_sentinel", "max_event_age", "sigma"});
         !ok)
         return ok.error();
     const QString configDir = QFileInfo(path).absolutePath();
@@ -75,6 +116,11 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
     if (*maxEventAge < std::chrono::hours(1) || *maxEventAge > std::chrono::hours(24 * 36500))
         return server.child("max_event_age").error("must be between 1h and 36500d");
     config.maxEventAge = *maxEventAge;
+
+    auto sigma = loadSigmaConfig(server.child("sigma"), configDir);
+    if (!sigma)
+        return sigma.error();
+    config.sigma = std::move(*sigma);
     return config;
 }
 

@@ -7,6 +7,8 @@
 #include <QString>
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 namespace vanopticon::daemon {
 
@@ -17,7 +19,21 @@ namespace vanopticon::daemon {
 //     correlation_rules: rules/correlation     # relative paths are relative to the config file
 //     policies: policies
 //     local_sentinel: sentinel.yaml            # optional: a sentinel for this host, in-process
+//     sigma:
+//       rules: [sigma/rules]                   # files or directories; [] turns Sigma off
+//       logsources: sigma/logsources.yaml
+//       placeholders: sigma/placeholders.yaml  # optional: `expand` values
+//       keyword_fields: [message, raw]
+//       watch: true                            # reload when a rule changes
 // The command line (--listen, --data-dir) overrides the file.
+struct SigmaConfig {
+    std::vector<std::string> rulePaths; // empty: Sigma is off
+    std::string logsources;
+    std::string placeholders; // empty: none
+    std::vector<std::string> keywordFields {"message", "raw"};
+    bool watch = true;
+};
+
 struct ServerConfig {
     HostPort listen;
     QString dataDir;
@@ -25,6 +41,7 @@ struct ServerConfig {
     QString policies; // a directory of policy files
     QString localSentinelConfig; // empty: no local sentinel
     std::chrono::milliseconds maxEventAge = std::chrono::hours(24 * 7); // older events are refused
+    SigmaConfig sigma;
 };
 
 // Where the shipped configuration, rules and policies are (resources/ of the source tree, or

@@ -200,8 +200,9 @@ private Q_SLOTS:
             log.write(text);
         log.close();
 
-        const Run run = ctl({u"sigma"_s, u"scan"_s, u"--rules"_s,
-            QStringLiteral(VANOPTICON_SOURCE_DIR) + u"/resources/sigma/rules"_s, log.fileName()});
+        const QString sigma = QStringLiteral(VANOPTICON_SOURCE_DIR) + u"/resources/sigma"_s;
+        const Run run = ctl({u"sigma"_s, u"scan"_s, u"--rules"_s, sigma + u"/rules"_s, u"--rules"_s,
+            sigma + u"/examples"_s, log.fileName()});
         QCOMPARE(run.exitCode, 0);
         QSet<QString> found;
         for (const QByteArray &text : run.out.trimmed().split('\n')) {

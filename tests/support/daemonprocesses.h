@@ -91,6 +91,7 @@ public:
             = QRegularExpression(QStringLiteral("listening on http://127.0.0.1:(\\d+)")).match(banner);
         if (!ended || !match.hasMatch())
             return QStringLiteral("the server did not start: ") + banner;
+        m_banner = banner;
         m_port = match.captured(1).toUShort();
         // From here on its diagnostics go to the test's own stderr.
         QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
@@ -116,12 +117,17 @@ public:
         return body[QStringLiteral("token")].toString();
     }
 
-    // One REST call as the administrator: the HTTP status (0 without an answer in 10 s) and the
-    // JSON body.
-    std::pair<int, QJsonObject> call(const QByteArray &verb, const QString &path, const QJsonObject &body = {}) {
+    struct Reply {
+        int status = 0; // 0 without an answer in 10 s
+        QByteArray body;
+        QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    };
+
+    // One HTTP call, as the administrator unless `anonymous`.
+    Reply request(const QByteArray &verb, const QString &path, const QJsonObject &body = {}, bool anonymous = false) {
         QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        if (!m_token.isEmpty())
+        if (!anonymous && !m_token.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + m_token.toLatin1());
         std::unique_ptr<QNetworkReply> reply(
             m_nam.sendCustomRequest(request, verb, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson()));
@@ -132,14 +138,22 @@ public:
             loop.exec();
         }
         if (!reply->isFinished())
-            return {0, {}};
-        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-            QJsonDocument::fromJson(reply->readAll()).object()};
+            return {};
+        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    }
+
+    // One REST call as the administrator: the HTTP status (0 without an answer in 10 s) and the
+    // JSON body.
+    std::pair<int, QJsonObject> call(const QByteArray &verb, const QString &path, const QJsonObject &body = {}) {
+        const Reply reply = request(verb, path, body);
+        return {reply.status, reply.json()};
     }
 
     QString stop() { return stopProcess(m_process, QStringLiteral("the server")); }
 
     quint16 port() const { return m_port; }
+    // What it printed up to "listening on".
+    const QString &banner() const { return m_banner; }
     QString webSocketUrl() const { return QStringLiteral("ws://127.0.0.1:%1").arg(m_port); }
     QString databasePath() const { return m_dataDirectory + QStringLiteral("/vanopticon.db"); }
     QProcess &process() { return m_process; }
@@ -153,6 +167,7 @@ private:
     QNetworkAccessManager m_nam;
     quint16 m_port = 0;
     QString m_token;
+    QString m_banner;
 };
 
 // Starts `vanopticond --role sentinel` with `config`, its state under `dataDirectory`, enrolling

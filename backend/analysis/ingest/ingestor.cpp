@@ -3,6 +3,7 @@
 
 #include "analysis/alert/alertmanager.h"
 #include "analysis/correlate/correlationengine.h"
+#include "analysis/sigma/service/sigmaservice.h"
 #include "shared/wire/codec.h"
 #include "storage/database.h"
 #include "storage/events.h"
@@ -13,12 +14,13 @@
 
 namespace vanopticon::analysis {
 
-Ingestor::Ingestor(
-    storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts, std::chrono::milliseconds maxAge)
+Ingestor::Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts,
+    std::chrono::milliseconds maxAge, sigma::SigmaService *sigma)
     : m_db(db)
     , m_correlation(correlation)
     , m_alerts(alerts)
-    , m_maxAge(maxAge) {
+    , m_maxAge(maxAge)
+    , m_sigma(sigma) {
 }
 
 Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatch &batch) {
@@ -83,6 +85,8 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatc
     }
     std::vector<Detection> detections;
     m_correlation.process(*analysed, refs, detections);
+    if (m_sigma)
+        m_sigma->process(*analysed, refs, detections);
     if (!detections.empty())
         m_alerts.onDetections(detections);
     return result;

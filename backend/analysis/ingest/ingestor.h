@@ -19,6 +19,9 @@ namespace vanopticon::analysis {
 
 class AlertManager;
 class CorrelationEngine;
+namespace sigma {
+class SigmaService;
+}
 
 struct IngestResult {
     quint32 stored = 0;
@@ -27,8 +30,8 @@ struct IngestResult {
 };
 
 // The server's entry for event batches from nodes: validates each event, stores the batch in
-// one transaction (so it can be acknowledged), then runs correlation on what was newly stored
-// and hands detections to the alert manager.
+// one transaction (so it can be acknowledged), then runs correlation and the Sigma rules (when
+// configured) on what was newly stored and hands their detections to the alert manager.
 class Ingestor {
 public:
     // Older events are refused ("too_old") unless configured otherwise (server.max_event_age):
@@ -37,7 +40,7 @@ public:
     static constexpr std::chrono::hours kMaxAhead {24}; // events this far in the future are refused
 
     Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts,
-        std::chrono::milliseconds maxAge = kDefaultMaxAge);
+        std::chrono::milliseconds maxAge = kDefaultMaxAge, sigma::SigmaService *sigma = nullptr);
 
     Result<IngestResult> ingest(const QString &nodeId, const v1::EventBatch &batch);
 
@@ -54,6 +57,7 @@ private:
     CorrelationEngine &m_correlation;
     AlertManager &m_alerts;
     std::chrono::milliseconds m_maxAge;
+    sigma::SigmaService *m_sigma;
     Counters m_counters;
 };
 

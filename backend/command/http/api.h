@@ -4,6 +4,8 @@
 #include "command/auth/roles.h"
 #include "storage/decisions.h"
 
+#include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -40,6 +42,9 @@ struct ApiContext {
     std::function<DecideOutcome(qint64 decisionId, bool approve, const Principal &by, const QString &reason)> decide;
     std::function<QList<HealthCheck>()> healthChecks;
     QString version;
+    // The Sigma rule report for sort "matches" | "cost" | "evaluations"; unset when Sigma is off.
+    std::function<QJsonObject(const QString &sort, int limit)> sigmaRules;
+    std::function<QByteArray()> metrics; // Prometheus text for GET /metrics
 };
 
 // Registers every /api/v1 route (docs/API.md) on the server.

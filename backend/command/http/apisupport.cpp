@@ -19,6 +19,8 @@ void registerApi(HttpServer &server, ApiContext &context) {
     registerApprovalRoutes(server, context);
     registerAuditRoutes(server, context);
     registerStreamRoutes(server, context);
+    registerSigmaRoutes(server, context);
+    registerMetricsRoutes(server, context);
 }
 
 namespace api {

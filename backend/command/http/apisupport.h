@@ -44,4 +44,6 @@ void registerAlertRoutes(HttpServer &server, ApiContext &context);
 void registerApprovalRoutes(HttpServer &server, ApiContext &context);
 void registerAuditRoutes(HttpServer &server, ApiContext &context);
 void registerStreamRoutes(HttpServer &server, ApiContext &context);
+void registerSigmaRoutes(HttpServer &server, ApiContext &context);
+void registerMetricsRoutes(HttpServer &server, ApiContext &context);
 } // namespace vanopticon::command

@@ -81,7 +81,7 @@ private Q_SLOTS:
         QVERIFY(m_auth->createUser(u"viewer"_s, u"viewer password"_s, Role::Viewer).ok());
         m_stream = std::make_unique<LiveStream>(m_bus);
         m_server = std::make_unique<HttpServer>();
-        m_context.reset(new ApiContext {m_db, *m_audit, *m_auth, *m_stream, {}, {}, {}, u"test"_s});
+        m_context.reset(new ApiContext {m_db, *m_audit, *m_auth, *m_stream, {}, {}, {}, u"test"_s, {}, {}});
         m_context->healthChecks = [] { return QList<HealthCheck> {{u"database"_s, u"healthy"_s, u"ok"_s, 0.1}}; };
         m_context->decide = [this](qint64 id, bool approve, const Principal &by, const QString &reason) {
             m_decisions.append({id, approve, by.username, reason});

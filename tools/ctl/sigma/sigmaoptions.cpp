@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sigma/sigmaoptions.h"
 
-#include "shared/config/section.h"
-
 #include <QCoreApplication>
 #include <QFileInfo>
 
@@ -49,25 +47,6 @@ Result<analysis::sigma::Logsource> parseLogsource(const std::string &text) {
     return logsource;
 }
 
-// A YAML map: placeholder name → list of values (`known_cdcs: [dc1, dc2]`).
-Result<void> readPlaceholders(const std::string &path, analysis::sigma::CompileOptions &options) {
-    auto root = config::Section::loadFile(path);
-    if (!root)
-        return root.error();
-    if (!root->isMap())
-        return root->error("must be a map of placeholder name to a list of values");
-    for (const auto &entry : root->node()) {
-        if (!entry.first.IsScalar())
-            return root->error("placeholder names must be text");
-        const std::string name = entry.first.Scalar();
-        auto values = root->strings(name);
-        if (!values)
-            return values.error();
-        options.placeholders[name] = std::move(*values);
-    }
-    return {};
-}
-
 } // namespace
 
 void SigmaCommandOptions::addTo(QCommandLineParser &parser) {
@@ -94,8 +73,7 @@ Result<analysis::sigma::SigmaOptions> SigmaCommandOptions::read(
             options.compile.keywordFields.push_back(name.toStdString());
     }
     if (parser.isSet(kPlaceholders)) {
-        if (auto ok = readPlaceholders(parser.value(kPlaceholders).toStdString(), options.compile); !ok)
-            return ok.error();
+        options.placeholdersFile = parser.value(kPlaceholders).toStdString();
     }
     if (parser.isSet(kLogsource)) {
         auto logsource = parseLogsource(parser.value(kLogsource).toStdString());

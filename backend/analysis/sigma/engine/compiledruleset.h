@@ -2,6 +2,7 @@
 #pragma once
 
 #include "analysis/sigma/engine/patternindex.h"
+#include "analysis/sigma/engine/placeholders.h"
 #include "analysis/sigma/match/itemmatcher.h"
 #include "analysis/sigma/rule/sigmarule.h"
 
@@ -17,8 +18,7 @@ namespace vanopticon::analysis::sigma {
 struct CompileOptions {
     // Where keywords (detection items without a field) are looked for.
     std::vector<std::string> keywordFields {"message", "raw"};
-    // `expand` placeholders: name (without '%') → values.
-    std::map<std::string, std::vector<std::string>, std::less<>> placeholders;
+    Placeholders placeholders; // `expand` values
 };
 
 // One item with, per value, the shared pattern that decides it (kNoPattern: evaluated directly).

@@ -41,6 +41,7 @@ CompiledCorrelations compileCorrelations(const CompiledRuleSet &set) {
             return std::nullopt;
         return it->second;
     };
+    std::vector<std::size_t> sources; // parallel to out.rules: index into set.correlations
     for (std::size_t j = 0; j < set.correlations.size(); ++j) {
         const SigmaCorrelation &correlation = set.correlations[j];
         auto compiled = compileCorrelation(correlation, resolve, static_cast<SignalId>(set.rules.size() + j));
@@ -48,14 +49,42 @@ CompiledCorrelations compileCorrelations(const CompiledRuleSet &set) {
             out.failures.push_back(LoadFailure {correlation.meta.where, compiled.error().message});
             continue;
         }
-        // Rules a correlation refers to stop alerting on their own unless it says `generate`.
-        if (!correlation.generate) {
-            for (const std::string &reference : correlation.rules) {
-                if (const auto signal = resolve(reference); signal && *signal < set.rules.size())
-                    out.ruleAlerts[*signal] = 0;
-            }
-        }
         out.rules.push_back(std::move(*compiled));
+        sources.push_back(j);
+    }
+    // A cycle, or a chain on a correlation decided at window close, leaves out only the
+    // correlations concerned; the others run. Leaving one out can expose another: check again.
+    for (auto problems = CorrelationEngine::checkChains(out.rules); !problems.empty();
+         problems = CorrelationEngine::checkChains(out.rules)) {
+        std::vector<std::uint8_t> drop(out.rules.size(), 0);
+        for (const ChainProblem &problem : problems) {
+            if (!drop[problem.rule])
+                out.failures.push_back(
+                    LoadFailure {set.correlations[sources[problem.rule]].meta.where, problem.message});
+            drop[problem.rule] = 1;
+        }
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < out.rules.size(); ++i) {
+            if (drop[i])
+                continue;
+            if (kept != i) { // never self-move: that would empty the rule
+                out.rules[kept] = std::move(out.rules[i]);
+                sources[kept] = sources[i];
+            }
+            ++kept;
+        }
+        out.rules.resize(kept);
+        sources.resize(kept);
+    }
+    // Rules a correlation in service refers to stop alerting on their own unless it says `generate`.
+    for (const std::size_t j : sources) {
+        const SigmaCorrelation &correlation = set.correlations[j];
+        if (correlation.generate)
+            continue;
+        for (const std::string &reference : correlation.rules) {
+            if (const auto signal = resolve(reference); signal && *signal < set.rules.size())
+                out.ruleAlerts[*signal] = 0;
+        }
     }
     return out;
 }
@@ -70,10 +99,20 @@ SigmaDetector::SigmaDetector(
 }
 
 Result<std::unique_ptr<SigmaDetector>> SigmaDetector::create(const SigmaOptions &options) {
+    SigmaOptions resolved = options;
+    if (!options.placeholdersFile.empty()) {
+        auto placeholders = loadPlaceholders(options.placeholdersFile);
+        if (!placeholders)
+            return placeholders.error();
+        for (auto &[name, values] : *placeholders)
+            resolved.compile.placeholders[name] = std::move(values);
+    }
+    if (options.fixedLogsource)
+        return create(loadRules(options.rulePaths), LogsourceMap::fixed(*options.fixedLogsource), resolved);
     auto logsources = LogsourceMap::loadFile(options.logsourcesFile);
     if (!logsources)
         return logsources.error();
-    return create(loadRules(options.rulePaths), std::move(*logsources), options);
+    return create(loadRules(options.rulePaths), std::move(*logsources), resolved);
 }
 
 Result<std::unique_ptr<SigmaDetector>> SigmaDetector::create(

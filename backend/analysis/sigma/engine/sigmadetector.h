@@ -15,6 +15,7 @@ namespace vanopticon::analysis::sigma {
 struct SigmaOptions {
     std::vector<std::string> rulePaths; // files or directories of Sigma rules, correlations, filters
     std::string logsourcesFile; // the event → logsource mapping (resources/sigma/logsources.yaml)
+    std::string placeholdersFile; // optional: `expand` values, read on every create (added to compile's)
     // Every event belongs to this logsource instead (replaying a file known to be, say, a Cisco
     // AAA log that nothing in the events identifies).
     std::optional<Logsource> fixedLogsource;
@@ -28,9 +29,9 @@ struct SigmaOptions {
 // Not thread-safe: one per ingest thread.
 class SigmaDetector {
 public:
-    // Loads and compiles. Rules, filters and correlations that fail are listed in the rule
-    // set's `failures` and left out; an Error only when nothing sensible can run (the logsource
-    // mapping does not load, Hyperscan fails).
+    // Loads (the rules, the logsource mapping unless fixed, the placeholders) and compiles. Rules, filters and
+    // correlations that fail are listed in the rule set's `failures` and left out; an Error only when nothing sensible
+    // can run (the logsource mapping does not load, Hyperscan fails).
     static Result<std::unique_ptr<SigmaDetector>> create(const SigmaOptions &options);
     static Result<std::unique_ptr<SigmaDetector>> create(
         RuleCollection collection, LogsourceMap logsources, const SigmaOptions &options);
@@ -44,6 +45,7 @@ public:
 
     const CompiledRuleSet &rules() const { return m_evaluator->rules(); }
     SigmaEvaluator &evaluator() { return *m_evaluator; }
+    const SigmaEvaluator &evaluator() const { return *m_evaluator; }
     const CorrelationEngine &correlation() const { return m_correlation; }
     std::size_t correlationCount() const { return m_correlation.ruleCount(); }
     // Whether rule `index` alerts on its own: not when a correlation refers to it without

@@ -99,3 +99,42 @@ filter:
   condition: selection
 logsource: {product: windows, category: process_creation}
 )";
+
+// A correlation chained on one decided when its window closes (an upper bound) cannot run; the
+// others still do.
+extern const char kChainRules[];
+const char kChainRules[] = R"(title: Transfer
+name: transfer
+logsource: {product: linux}
+detection:
+  selection:
+    program: transfer
+  condition: selection
+---
+title: Few bytes per user
+name: bytes_per_user
+correlation:
+  type: value_sum
+  rules: [transfer]
+  group-by: [user]
+  timespan: 1h
+  condition: {lt: 10, field: bytes}
+---
+title: Repeatedly few bytes
+name: repeated_bytes
+correlation:
+  type: event_count
+  rules: [bytes_per_user]
+  group-by: [user]
+  timespan: 1d
+  condition: {gte: 2}
+---
+title: Many transfers per user
+name: transfers_per_user
+correlation:
+  type: event_count
+  rules: [transfer]
+  group-by: [user]
+  timespan: 1h
+  condition: {gte: 2}
+)";

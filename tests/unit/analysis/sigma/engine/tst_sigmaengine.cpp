@@ -14,6 +14,7 @@ using namespace vanopticon::analysis::sigma;
 // In their own file: moc cannot read raw string literals.
 extern const char kLogsources[];
 extern const char kRules[];
+extern const char kChainRules[];
 
 namespace {
 
@@ -137,6 +138,22 @@ private slots:
         const auto after = m_detector->evaluator().ruleStats()[0];
         QCOMPARE(after.evaluations - before.evaluations, std::uint64_t(1)); // cmd.exe hit no pattern of rule 0
         QCOMPARE(after.matches - before.matches, std::uint64_t(1));
+    }
+
+    void leavesOutOnlyCorrelationsThatCannotChain() {
+        RuleCollection collection;
+        loadText(kChainRules, "chain.yml", collection);
+        resolveReferences(collection);
+        QVERIFY(collection.failures.empty());
+        auto detector = SigmaDetector::create(std::move(collection), LogsourceMap::fixed({}), SigmaOptions());
+        QVERIFY2(detector, detector ? "" : detector.error().message.c_str());
+        const std::vector<LoadFailure> &failures = (*detector)->rules().failures;
+        QCOMPARE(failures.size(), std::size_t(1));
+        QCOMPARE(failures[0].where.file, std::string("chain.yml"));
+        QVERIFY2(
+            failures[0].reason.find("decided when its window closes") != std::string::npos, failures[0].reason.c_str());
+        QVERIFY(failures[0].reason.find("bytes_per_user") != std::string::npos);
+        QCOMPARE((*detector)->correlationCount(), std::size_t(2)); // the value_sum and the plain count
     }
 
 private:

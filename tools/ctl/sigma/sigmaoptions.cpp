@@ -14,6 +14,8 @@ const QString kLogsources = u"logsources"_s;
 const QString kPlaceholders = u"placeholders"_s;
 const QString kKeywordField = u"keyword-field"_s;
 const QString kLogsource = u"logsource"_s;
+const QString kScanCache = u"scan-cache"_s;
+constexpr std::size_t kMaxScanCacheSlots = 1 << 20;
 
 QString defaultLogsources() {
     const QString installed = QCoreApplication::applicationDirPath() + u"/../share/vanopticon/sigma/logsources.yaml"_s;
@@ -56,6 +58,10 @@ void SigmaCommandOptions::addTo(QCommandLineParser &parser) {
         {kKeywordField, u"A field keywords are looked for in (repeatable; default message, raw)."_s, u"NAME"_s});
     parser.addOption(
         {kLogsource, u"Treat every event as of this logsource, e.g. product:cisco,service:aaa."_s, u"K:V,…"_s});
+    parser.addOption({kScanCache,
+        u"Per field, how many recent values' pattern hits to remember (0: scan every value; default %1)."_s.arg(
+            analysis::sigma::SigmaEvaluator::kDefaultScanCacheSlots),
+        u"SLOTS"_s});
 }
 
 Result<analysis::sigma::SigmaOptions> SigmaCommandOptions::read(
@@ -80,6 +86,13 @@ Result<analysis::sigma::SigmaOptions> SigmaCommandOptions::read(
         if (!logsource)
             return logsource.error();
         options.fixedLogsource = *logsource;
+    }
+    if (parser.isSet(kScanCache)) {
+        bool ok = false;
+        const qulonglong slotCount = parser.value(kScanCache).toULongLong(&ok);
+        if (!ok || slotCount > kMaxScanCacheSlots)
+            return Error {"--scan-cache: a number of slotCount from 0 to " + std::to_string(kMaxScanCacheSlots)};
+        options.scanCacheSlots = std::size_t(slotCount);
     }
     return options;
 }

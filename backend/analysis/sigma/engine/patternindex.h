@@ -60,6 +60,8 @@ public:
     std::size_t databaseBytes() const;
     bool indexed(PatternId id) const { return m_patterns[id].indexed; }
     bool needsConfirmation(PatternId id) const { return m_patterns[id].isRegex; }
+    // The field whose database holds the pattern (kKeywordField for keywords).
+    std::uint32_t fieldOf(PatternId id) const { return m_patterns[id].field; }
     // How selective a pattern is likely to be: the literal bytes a hit requires (a regex counts
     // as 1). Chooses which patterns trigger a rule's evaluation.
     std::uint32_t selectivity(PatternId id) const { return m_patterns[id].selectivity; }

@@ -128,7 +128,7 @@ Result<std::unique_ptr<SigmaDetector>> SigmaDetector::create(
     auto engine = CorrelationEngine::create(std::move(correlations.rules), options.correlationLimits);
     if (!engine)
         return engine.error();
-    auto evaluator = SigmaEvaluator::create(std::move(*compiled), std::move(logsources));
+    auto evaluator = SigmaEvaluator::create(std::move(*compiled), std::move(logsources), options.scanCacheSlots);
     if (!evaluator)
         return evaluator.error();
     return std::unique_ptr<SigmaDetector>(

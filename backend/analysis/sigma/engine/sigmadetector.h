@@ -21,6 +21,7 @@ struct SigmaOptions {
     std::optional<Logsource> fixedLogsource;
     CompileOptions compile;
     CorrelationLimits correlationLimits;
+    std::size_t scanCacheSlots = SigmaEvaluator::kDefaultScanCacheSlots; // see ScanCache; 0: off
 };
 
 // Sigma detection rules and Sigma correlations together: the evaluator finds the rules each

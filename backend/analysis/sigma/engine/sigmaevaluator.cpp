@@ -13,16 +13,19 @@ double RuleStats::estimatedSeconds() const {
 }
 
 Result<std::unique_ptr<SigmaEvaluator>> SigmaEvaluator::create(
-    std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources) {
-    std::unique_ptr<SigmaEvaluator> evaluator(new SigmaEvaluator(std::move(rules), std::move(logsources)));
+    std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources, std::size_t scanCacheSlots) {
+    std::unique_ptr<SigmaEvaluator> evaluator(
+        new SigmaEvaluator(std::move(rules), std::move(logsources), scanCacheSlots));
     if (auto ok = evaluator->m_scratch.prepare(*evaluator->m_rules->patterns); !ok)
         return ok.error();
     return evaluator;
 }
 
-SigmaEvaluator::SigmaEvaluator(std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources)
+SigmaEvaluator::SigmaEvaluator(
+    std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources, std::size_t scanCacheSlots)
     : m_rules(std::move(rules))
     , m_logsources(std::move(logsources))
+    , m_scanCache(scanCacheSlots)
     , m_patternHit(m_rules->patterns->patternCount(), 0)
     , m_candidateMark(m_rules->rules.size(), 0)
     , m_stats(m_rules->rules.size()) {
@@ -42,32 +45,72 @@ bool SigmaEvaluator::isKeywordField(FieldId id) const {
     return std::find(fields.begin(), fields.end(), id) != fields.end();
 }
 
-void SigmaEvaluator::scanField(std::uint32_t field, std::string_view value) {
-    ++m_totals.fieldsScanned;
-    const auto onHit = [this](PatternId id) {
-        m_patternHit[id] = m_epoch;
-        for (const std::uint32_t rule : m_rules->triggers[id]) {
-            if (m_candidateMark[rule] != m_epoch) {
-                m_candidateMark[rule] = m_epoch;
-                m_candidates.push_back(rule);
-            }
+void SigmaEvaluator::markHit(PatternId id) {
+    m_patternHit[id] = m_epoch;
+    for (const std::uint32_t rule : m_rules->triggers[id]) {
+        if (m_candidateMark[rule] != m_epoch) {
+            m_candidateMark[rule] = m_epoch;
+            m_candidates.push_back(rule);
         }
-    };
-    if (!m_rules->patterns->scan(field, value, m_scratch.get(), onHit))
-        ++m_totals.scanFailures;
+    }
 }
 
-const std::vector<std::uint8_t> &SigmaEvaluator::applicability(LogsourceId id) {
-    if (id >= m_applies.size())
-        m_applies.resize(std::size_t(id) + 1);
-    std::vector<std::uint8_t> &applies = m_applies[id];
-    if (applies.empty()) {
-        const auto &logsources = m_rules->logsources;
-        applies.resize(logsources.size());
-        for (std::size_t group = 0; group < logsources.size(); ++group)
-            applies[group] = m_logsources.ruleApplies(logsources[group], id) ? 1 : 0;
+void SigmaEvaluator::scanField(std::uint32_t field, std::string_view value) {
+    ++m_totals.fieldsScanned;
+    // Keyword text (messages, raw lines) is long and nearly always new: never cached.
+    const bool cacheable = m_scanCache.enabled() && field != PatternIndex::kKeywordField && ScanCache::cacheable(value);
+    if (cacheable) {
+        if (const std::vector<PatternId> *hits = m_scanCache.find(field, value)) {
+            ++m_totals.scansCached;
+            for (const PatternId id : *hits)
+                markHit(id);
+            return;
+        }
     }
-    return applies;
+    m_scanHits.clear();
+    const auto onHit = [this](PatternId id) {
+        m_scanHits.push_back(id);
+        markHit(id);
+    };
+    if (!m_rules->patterns->scan(field, value, m_scratch.get(), onHit)) {
+        ++m_totals.scanFailures;
+        return; // what a failed scan found is incomplete: not remembered
+    }
+    if (cacheable)
+        m_scanCache.store(field, value, m_scanHits);
+}
+
+const SigmaEvaluator::LogsourcePlan &SigmaEvaluator::plan(LogsourceId id) {
+    if (id >= m_plans.size())
+        m_plans.resize(std::size_t(id) + 1);
+    LogsourcePlan &plan = m_plans[id];
+    if (plan.ready)
+        return plan;
+    const auto &groups = m_rules->logsources;
+    plan.appliesToGroup.resize(groups.size());
+    for (std::size_t group = 0; group < groups.size(); ++group)
+        plan.appliesToGroup[group] = m_logsources.ruleApplies(groups[group], id) ? 1 : 0;
+    const PatternIndex &patterns = *m_rules->patterns;
+    for (const CompiledRule &rule : m_rules->rules) {
+        if (!plan.appliesToGroup[rule.logsourceGroup])
+            continue;
+        for (const CompiledItem &item : rule.items) {
+            for (const PatternId pattern : item.patterns) {
+                if (pattern == kNoPattern)
+                    continue;
+                const std::uint32_t field = patterns.fieldOf(pattern);
+                if (field == PatternIndex::kKeywordField) {
+                    plan.scanKeywords = true;
+                    continue;
+                }
+                if (field >= plan.scanField.size())
+                    plan.scanField.resize(std::size_t(field) + 1);
+                plan.scanField[field] = 1;
+            }
+        }
+    }
+    plan.ready = true;
+    return plan;
 }
 
 void SigmaEvaluator::evaluate(const EventBatch &batch, std::vector<RuleMatch> &out) {
@@ -80,16 +123,15 @@ void SigmaEvaluator::evaluate(const Event &event, std::uint32_t eventIndex, std:
     ++m_totals.events;
     nextEpoch();
     m_candidates.clear();
-    const PatternIndex &patterns = *m_rules->patterns;
+    const LogsourcePlan &logsourcePlan = plan(m_logsources.resolve(event));
+    const std::vector<std::uint8_t> &applies = logsourcePlan.appliesToGroup;
+    const std::vector<std::uint8_t> &scan = logsourcePlan.scanField;
     for (const Field &field : event.fields()) {
-        if (patterns.hasDatabase(field.id))
+        if (field.id < scan.size() && scan[field.id])
             scanField(field.id, field.value);
-        if (isKeywordField(field.id) && patterns.hasDatabase(PatternIndex::kKeywordField))
+        if (logsourcePlan.scanKeywords && isKeywordField(field.id))
             scanField(PatternIndex::kKeywordField, field.value);
     }
-
-    const LogsourceId logsource = m_logsources.resolve(event);
-    const std::vector<std::uint8_t> &applies = applicability(logsource);
     m_totals.candidates += m_candidates.size();
     // Always-evaluated rules join the candidates; rule order makes the output deterministic.
     for (const std::uint32_t rule : m_rules->alwaysEvaluated) {

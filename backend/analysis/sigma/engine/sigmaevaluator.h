@@ -2,6 +2,7 @@
 #pragma once
 
 #include "analysis/sigma/engine/compiledruleset.h"
+#include "analysis/sigma/engine/scancache.h"
 #include "analysis/sigma/logsource/logsourcemap.h"
 #include "shared/event/event.h"
 
@@ -38,15 +39,19 @@ struct EvaluatorTotals {
     std::uint64_t notApplicable = 0; // candidates skipped: the event is of another logsource
     std::uint64_t matches = 0;
     std::uint64_t scanFailures = 0; // Hyperscan errors (that field's patterns did not hit)
+    std::uint64_t scansCached = 0; // field values whose hits came from the ScanCache
 };
 
-// Runs a compiled rule set over events: scans each field once against its shared automata,
-// evaluates only the rules a hit made candidates (and those that cannot be triggered), within
-// the event's logsource. One per thread; many may share one CompiledRuleSet.
+// Runs a compiled rule set over events: scans each field once against its shared automata (only
+// fields some rule of the event's logsource looks at), evaluates only the rules a hit made
+// candidates (and those that cannot be triggered), within the event's logsource. One per thread; many may share one
+// CompiledRuleSet.
 class SigmaEvaluator {
 public:
-    static Result<std::unique_ptr<SigmaEvaluator>> create(
-        std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources);
+    // `scanCacheSlots`: per field, how many recent values' hits to remember (0: scan every value).
+    static constexpr std::size_t kDefaultScanCacheSlots = 2048;
+    static Result<std::unique_ptr<SigmaEvaluator>> create(std::shared_ptr<const CompiledRuleSet> rules,
+        LogsourceMap logsources, std::size_t scanCacheSlots = kDefaultScanCacheSlots);
 
     // Appends the matches of every event of the batch, in event order (rules in index order
     // within an event).
@@ -60,11 +65,22 @@ public:
     LogsourceMap &logsources() { return m_logsources; }
 
 private:
-    SigmaEvaluator(std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources);
+    SigmaEvaluator(std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources, std::size_t scanCacheSlots);
+
+    // What an event of one logsource needs: which rule logsource groups apply to it, and which
+    // fields have patterns of those rules (scanning any other field could only find candidates
+    // that do not apply).
+    struct LogsourcePlan {
+        bool ready = false;
+        std::vector<std::uint8_t> appliesToGroup; // logsource group → 0/1
+        std::vector<std::uint8_t> scanField; // FieldId → 0/1
+        bool scanKeywords = false;
+    };
 
     void nextEpoch();
     void scanField(std::uint32_t field, std::string_view value);
-    const std::vector<std::uint8_t> &applicability(LogsourceId id);
+    void markHit(PatternId id);
+    const LogsourcePlan &plan(LogsourceId id);
     bool evaluateRule(std::uint32_t index, const Event &event);
     bool evaluateStep(const CompiledRule &rule, std::uint32_t step, const Event &event);
     bool evaluateSearch(const CompiledRule &rule, const CompiledSearch &search, const Event &event);
@@ -76,11 +92,13 @@ private:
     std::shared_ptr<const CompiledRuleSet> m_rules;
     LogsourceMap m_logsources;
     PatternScratch m_scratch;
+    ScanCache m_scanCache;
+    std::vector<PatternId> m_scanHits; // the current scan's, for the cache
     std::uint32_t m_epoch = 0;
     std::vector<std::uint32_t> m_patternHit; // PatternId → epoch of its last hit
     std::vector<std::uint32_t> m_candidateMark; // rule → epoch it last became a candidate
     std::vector<std::uint32_t> m_candidates; // this event's
-    std::vector<std::vector<std::uint8_t>> m_applies; // LogsourceId → per logsource group
+    std::vector<LogsourcePlan> m_plans; // by LogsourceId, made on first sight
     std::vector<RuleStats> m_stats;
     EvaluatorTotals m_totals;
 };

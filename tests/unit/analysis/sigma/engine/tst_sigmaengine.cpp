@@ -18,7 +18,7 @@ extern const char kChainRules[];
 
 namespace {
 
-std::unique_ptr<SigmaDetector> makeDetector() {
+std::unique_ptr<SigmaDetector> makeDetector(const SigmaOptions &options = SigmaOptions()) {
     RuleCollection collection;
     loadText(kRules, "rules.yml", collection);
     resolveReferences(collection);
@@ -32,7 +32,7 @@ std::unique_ptr<SigmaDetector> makeDetector() {
     auto logsources = LogsourceMap::fromConfig(*section);
     if (!logsources)
         return nullptr;
-    auto detector = SigmaDetector::create(std::move(collection), std::move(*logsources), SigmaOptions());
+    auto detector = SigmaDetector::create(std::move(collection), std::move(*logsources), options);
     if (!detector)
         return nullptr;
     return std::move(*detector);
@@ -64,6 +64,10 @@ private slots:
     void initTestCase() {
         m_detector = makeDetector();
         QVERIFY(m_detector);
+        SigmaOptions uncached;
+        uncached.scanCacheSlots = 0;
+        m_uncached = makeDetector(uncached);
+        QVERIFY(m_uncached);
         QCOMPARE(m_detector->rules().rules.size(), std::size_t(8));
     }
 
@@ -125,6 +129,24 @@ private slots:
         QFETCH(Fields, fields);
         QFETCH(QStringList, expected);
         QCOMPARE(firedRules(*m_detector, fields), expected);
+        // Again, the values' hits now from the scan cache; and without the cache.
+        QCOMPARE(firedRules(*m_detector, fields), expected);
+        QCOMPARE(firedRules(*m_uncached, fields), expected);
+        QCOMPARE(m_uncached->evaluator().totals().scansCached, std::uint64_t(0));
+    }
+
+    // A value seen again is not scanned again: its hits come from the cache, and count.
+    void repeatedValuesComeFromTheScanCache() {
+        const Fields event {{"Channel", "Sysmon"}, {"EventID", "1"}, {"ParentImage", "C:\\Windows\\explorer.exe"},
+            {"Image", "C:\\Tools\\whoami.exe"}, {"User", "CORP\\carol"}};
+        const EvaluatorTotals before = m_detector->evaluator().totals();
+        QCOMPARE(firedRules(*m_detector, event), QStringList {QStringLiteral("whoami")});
+        const EvaluatorTotals first = m_detector->evaluator().totals();
+        QVERIFY(first.fieldsScanned > before.fieldsScanned);
+        QCOMPARE(firedRules(*m_detector, event), QStringList {QStringLiteral("whoami")});
+        const EvaluatorTotals second = m_detector->evaluator().totals();
+        QCOMPARE(second.fieldsScanned - first.fieldsScanned, first.fieldsScanned - before.fieldsScanned);
+        QCOMPARE(second.scansCached - first.scansCached, second.fieldsScanned - first.fieldsScanned);
     }
 
     // Per-rule counters: evaluations only for candidates, matches as fired.
@@ -158,6 +180,7 @@ private slots:
 
 private:
     std::unique_ptr<SigmaDetector> m_detector;
+    std::unique_ptr<SigmaDetector> m_uncached; // the same rules with the scan cache off
 };
 
 QTEST_GUILESS_MAIN(TestSigmaEngine)

@@ -109,6 +109,7 @@ const SigmaEvaluator::LogsourcePlan &SigmaEvaluator::plan(LogsourceId id) {
             }
         }
     }
+    plan.fieldMappings = m_logsources.set(id).fieldMappings;
     plan.ready = true;
     return plan;
 }
@@ -124,13 +125,15 @@ void SigmaEvaluator::evaluate(const Event &event, std::uint32_t eventIndex, std:
     nextEpoch();
     m_candidates.clear();
     const LogsourcePlan &logsourcePlan = plan(m_logsources.resolve(event));
+    m_plan = &logsourcePlan;
     const std::vector<std::uint8_t> &applies = logsourcePlan.appliesToGroup;
-    const std::vector<std::uint8_t> &scan = logsourcePlan.scanField;
     for (const Field &field : event.fields()) {
-        if (field.id < scan.size() && scan[field.id])
+        if (logsourcePlan.scans(field.id))
             scanField(field.id, field.value);
         if (logsourcePlan.scanKeywords && isKeywordField(field.id))
             scanField(PatternIndex::kKeywordField, field.value);
+        if (!logsourcePlan.fieldMappings.empty())
+            scanMappedFields(event, field);
     }
     m_totals.candidates += m_candidates.size();
     // Always-evaluated rules join the candidates; rule order makes the output deterministic.
@@ -152,6 +155,25 @@ void SigmaEvaluator::evaluate(const Event &event, std::uint32_t eventIndex, std:
             ++m_totals.matches;
         }
     }
+}
+
+// The value of a mapped event field is scanned as the rule field's, unless the event has that
+// field itself.
+void SigmaEvaluator::scanMappedFields(const Event &event, const Field &field) {
+    for (const FieldMapping &mapping : m_plan->fieldMappings) {
+        if (mapping.eventField == field.id && m_plan->scans(mapping.ruleField) && !event.has(mapping.ruleField))
+            scanField(mapping.ruleField, field.value);
+    }
+}
+
+std::optional<std::string_view> SigmaEvaluator::lookup(const Event &event, FieldId id) const {
+    if (const auto value = event.lookup(id))
+        return value;
+    for (const FieldMapping &mapping : m_plan->fieldMappings) {
+        if (mapping.ruleField == id)
+            return event.lookup(mapping.eventField);
+    }
+    return std::nullopt;
 }
 
 bool SigmaEvaluator::evaluateRule(std::uint32_t index, const Event &event) {
@@ -197,7 +219,7 @@ bool SigmaEvaluator::evaluateSearch(const CompiledRule &rule, const CompiledSear
 bool SigmaEvaluator::evaluateItem(const CompiledItem &item, const Event &event) {
     const ItemMatcher &matcher = item.matcher;
     const std::optional<std::string_view> fieldValue
-        = matcher.field ? event.lookup(*matcher.field) : std::optional<std::string_view>();
+        = matcher.field ? lookup(event, *matcher.field) : std::optional<std::string_view>();
     bool result = matcher.all;
     for (std::size_t i = 0; i < matcher.values.size(); ++i) {
         const bool holds = valueHolds(item, i, fieldValue, event);

@@ -75,12 +75,17 @@ private:
         std::vector<std::uint8_t> appliesToGroup; // logsource group → 0/1
         std::vector<std::uint8_t> scanField; // FieldId → 0/1
         bool scanKeywords = false;
+        std::vector<FieldMapping> fieldMappings; // the logsource's (LogsourceMap `fields`)
+        bool scans(FieldId id) const { return id < scanField.size() && scanField[id]; }
     };
 
     void nextEpoch();
     void scanField(std::uint32_t field, std::string_view value);
     void markHit(PatternId id);
     const LogsourcePlan &plan(LogsourceId id);
+    void scanMappedFields(const Event &event, const Field &field);
+    // The value of a field a rule names: the event's own, else the event field mapped to it.
+    std::optional<std::string_view> lookup(const Event &event, FieldId id) const;
     bool evaluateRule(std::uint32_t index, const Event &event);
     bool evaluateStep(const CompiledRule &rule, std::uint32_t step, const Event &event);
     bool evaluateSearch(const CompiledRule &rule, const CompiledSearch &search, const Event &event);
@@ -99,6 +104,7 @@ private:
     std::vector<std::uint32_t> m_candidateMark; // rule → epoch it last became a candidate
     std::vector<std::uint32_t> m_candidates; // this event's
     std::vector<LogsourcePlan> m_plans; // by LogsourceId, made on first sight
+    const LogsourcePlan *m_plan = nullptr; // the current event's
     std::vector<RuleStats> m_stats;
     EvaluatorTotals m_totals;
 };

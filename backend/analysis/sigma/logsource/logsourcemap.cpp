@@ -61,6 +61,28 @@ Result<std::vector<std::string>> valuesOf(const config::Section &setting) {
     return values;
 }
 
+// `fields: {RuleField: EventField, …}`: names as they are (field names are case-sensitive).
+Result<std::vector<FieldMapping>> fieldMappingsOf(const config::Section &setting) {
+    if (!setting.isMap() || setting.node().size() == 0)
+        return setting.error("expected a mapping of the field a rule names to the event's field that holds it");
+    if (setting.node().size() > LogsourceMap::kMaxFieldMappingsPerEntry)
+        return setting.error("more than " + std::to_string(LogsourceMap::kMaxFieldMappingsPerEntry) + " fields");
+    std::vector<FieldMapping> mappings;
+    for (const auto &pair : setting.node()) {
+        const std::string ruleField = pair.first.Scalar();
+        const config::Section value = setting.child(ruleField);
+        auto eventField = value.scalar();
+        if (!eventField)
+            return eventField.error();
+        if (ruleField.empty() || eventField->empty())
+            return value.error("an empty field name");
+        if (ruleField == *eventField)
+            return value.error("'" + ruleField + "' is mapped to itself");
+        mappings.push_back(FieldMapping {internField(ruleField), internField(*eventField)});
+    }
+    return mappings;
+}
+
 // The field values of an event that decide its logsource, as one cache key: per tested field a
 // tag (absent / present) and, when present, the length and the bytes.
 void appendKeyPart(std::string &key, std::optional<std::string_view> value) {
@@ -107,7 +129,7 @@ Result<LogsourceMap> LogsourceMap::fromConfig(const config::Section &root) {
     for (const config::Section &entrySection : *entries) {
         if (!entrySection.isMap())
             return entrySection.error("expected an entry with 'when' and 'logsource'");
-        if (auto allowed = entrySection.allowOnly({"when", "logsource"}); !allowed)
+        if (auto allowed = entrySection.allowOnly({"when", "logsource", "fields"}); !allowed)
             return allowed.error();
         Entry entry;
 
@@ -154,6 +176,12 @@ Result<LogsourceMap> LogsourceMap::fromConfig(const config::Section &root) {
         }
         if (entry.values.empty())
             return logsource.error("names no category, product or service");
+        if (entrySection.has("fields")) {
+            auto mappings = fieldMappingsOf(entrySection.child("fields"));
+            if (!mappings)
+                return mappings.error();
+            entry.fieldMappings = std::move(*mappings);
+        }
         map.m_entries.push_back(std::move(entry));
     }
     map.m_folded.resize(map.m_fields.size());
@@ -230,14 +258,18 @@ LogsourceId LogsourceMap::evaluate() {
             m_folded[i] = folded(*m_values[i]);
     }
     std::vector<std::uint32_t> values;
-    for (const Entry &entry : m_entries) {
+    for (std::size_t index = 0; index < m_entries.size(); ++index) {
+        const Entry &entry = m_entries[index];
         const bool matches = std::all_of(entry.conditions.begin(), entry.conditions.end(), [&](const Condition &c) {
             return m_values[c.field] && std::binary_search(c.values.begin(), c.values.end(), m_folded[c.field]);
         });
-        if (matches)
-            values.insert(values.end(), entry.values.begin(), entry.values.end());
+        if (!matches)
+            continue;
+        values.insert(values.end(), entry.values.begin(), entry.values.end());
+        if (!entry.fieldMappings.empty())
+            values.push_back(kMappingEntry | static_cast<std::uint32_t>(index));
     }
-    std::sort(values.begin(), values.end());
+    std::sort(values.begin(), values.end()); // mapping entries last, in entry order
     values.erase(std::unique(values.begin(), values.end()), values.end());
     return intern(std::move(values));
 }
@@ -247,6 +279,15 @@ LogsourceId LogsourceMap::intern(std::vector<std::uint32_t> values) {
         return it->second;
     LogsourceSet set;
     for (const std::uint32_t index : values) {
+        if (index & kMappingEntry) {
+            for (const FieldMapping &mapping : m_entries[index & ~kMappingEntry].fieldMappings) {
+                const bool named = std::any_of(set.fieldMappings.begin(), set.fieldMappings.end(),
+                    [&](const FieldMapping &known) { return known.ruleField == mapping.ruleField; });
+                if (!named)
+                    set.fieldMappings.push_back(mapping);
+            }
+            continue;
+        }
         const auto &[attribute, name] = m_valueNames[index];
         switch (attribute) {
         case Attribute::Category:

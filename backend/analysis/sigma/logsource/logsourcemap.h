@@ -22,9 +22,19 @@ namespace vanopticon::analysis::sigma {
 using LogsourceId = std::uint32_t;
 inline constexpr LogsourceId kNoLogsource = 0;
 
-// The logsource values one event belongs to: each list sorted, without repeats, in lower case.
+// A field a rule names, read from another field of the event (Security 4688's NewProcessName
+// for the process_creation rules' Image).
+struct FieldMapping {
+    FieldId ruleField = 0;
+    FieldId eventField = 0;
+    friend bool operator==(const FieldMapping &, const FieldMapping &) = default;
+};
+
+// The logsource values one event belongs to: each list sorted, without repeats, in lower case;
+// and the field mappings of the entries that gave them (in entry order, one per rule field).
 struct LogsourceSet {
     std::vector<std::string> categories, products, services;
+    std::vector<FieldMapping> fieldMappings;
 
     bool empty() const { return categories.empty() && products.empty() && services.empty(); }
     friend bool operator==(const LogsourceSet &, const LogsourceSet &) = default;
@@ -37,6 +47,9 @@ struct LogsourceSet {
 //       logsource: {product: windows, category: process_creation}
 //     - when: {Channel: [Security]}            # a list: any of these values
 //       logsource: {product: windows, service: security}
+//     - when: {Channel: Security, EventID: 4688}
+//       logsource: {category: process_creation}
+//       fields: {Image: NewProcessName}         # optional: rule field → the event's field
 //
 // An entry matches an event when every field it names is present with one of its values (AND
 // over fields, OR over a field's values; a field absent or empty matches no value, and an entry
@@ -45,7 +58,9 @@ struct LogsourceSet {
 // logsource values a rule names. Each of category / product / service may be one value or a
 // list. An event belongs to the union of the logsource values of every entry it matches, and a
 // rule applies to it when every attribute the rule names is in that union (a rule without a
-// logsource applies to every event).
+// logsource applies to every event). `fields` lets the rules of such an event read a field they
+// name from the event's field of another name, where the event does not have the rule's field
+// itself (the first entry naming a rule field wins).
 //
 // Resolution is a hash lookup for events seen before: resolve() keeps a cache keyed by the
 // values of the fields the entries test (and nothing else, so the key space is as small as the
@@ -58,6 +73,7 @@ class LogsourceMap {
 public:
     static constexpr std::size_t kMaxEntries = 10'000;
     static constexpr std::size_t kMaxValuesPerField = 1'000;
+    static constexpr std::size_t kMaxFieldMappingsPerEntry = 1'000;
     static constexpr std::size_t kMaxCacheEntries = 16'384;
     static constexpr std::size_t kMaxCacheKeyBytes = 1'024;
 
@@ -100,7 +116,11 @@ private:
     struct Entry {
         std::vector<Condition> conditions;
         std::vector<std::uint32_t> values; // logsource values, by index in m_valueNames
+        std::vector<FieldMapping> fieldMappings;
     };
+    // In the values a set is interned by, an entry with field mappings is named by its index with this
+    // bit set (its mappings belong to the set's identity too).
+    static constexpr std::uint32_t kMappingEntry = 0x80000000u;
     enum class Attribute : std::uint8_t { Category, Product, Service };
     struct Hash {
         using is_transparent = void;

@@ -116,6 +116,19 @@ private slots:
             << QStringList {QStringLiteral("failedlogon"), QStringLiteral("notsystem")};
         QTest::newRow("security, SYSTEM is excluded case-insensitively")
             << Fields {{"Channel", "Security"}, {"EventID", "4624"}, {"TargetUserName", "system"}} << QStringList();
+        QTest::newRow("security 4688: Image read from NewProcessName")
+            << Fields {{"Channel", "Security"}, {"EventID", "4688"}, {"NewProcessName", "C:\\Windows\\whoami.exe"},
+                   {"ParentProcessName", "C:\\Windows\\explorer.exe"}, {"User", "CORP\\bob"}}
+            << QStringList {QStringLiteral("notsystem"), QStringLiteral("whoami")};
+        QTest::newRow("security 4688: the event's own field first") << Fields {{"Channel", "Security"},
+            {"EventID", "4688"}, {"NewProcessName", "C:\\Windows\\whoami.exe"}, {"Image", "C:\\Windows\\notepad.exe"},
+            {"ParentProcessName", "C:\\Windows\\explorer.exe"}} << QStringList {QStringLiteral("notsystem")};
+        QTest::newRow("security 4688 without a parent: null check sees the mapped field absent")
+            << Fields {{"Channel", "Security"}, {"EventID", "4688"}, {"NewProcessName", "C:\\Windows\\whoami.exe"}}
+            << QStringList {QStringLiteral("noparent"), QStringLiteral("notsystem"), QStringLiteral("whoami")};
+        QTest::newRow("security 4624: no field mappings") << Fields {{"Channel", "Security"}, {"EventID", "4624"},
+            {"NewProcessName", "C:\\Windows\\whoami.exe"}, {"TargetUserName", "alice"}}
+                                                          << QStringList {QStringLiteral("notsystem")};
         QTest::newRow("logsource routing: a Windows rule never sees a Linux event")
             << Fields {{"source_type", "syslog"}, {"EventID", "4625"}, {"Image", "C:\\whoami.exe"}} << QStringList();
         QTest::newRow("keyword in the message")

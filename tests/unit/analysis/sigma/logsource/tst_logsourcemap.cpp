@@ -69,6 +69,18 @@ const std::string kExample = R"(logsources:
     logsource: {product: LINUX}
 )";
 
+// Security 4688 read with Sysmon's field names, twice over.
+const std::string kFieldMappings = R"(logsources:
+  - when: {Channel: Security}
+    logsource: {product: windows, service: security}
+  - when: {Channel: Security, EventID: 4688}
+    logsource: {category: process_creation}
+    fields: {Image: NewProcessName, ParentImage: ParentProcessName}
+  - when: {Channel: Security, EventID: [4688, 4689]}
+    logsource: {category: process_creation}
+    fields: {Image: ProcessName, User: SubjectUserName}
+)";
+
 } // namespace
 
 class TestLogsourceMap : public QObject {
@@ -90,7 +102,7 @@ private Q_SLOTS:
             << u"t.yaml:2:5: logsources[0]: expected an entry with 'when' and 'logsource'"_s;
         QTest::addRow("unknown entry key")
             << u"logsources:\n  - when: {a: 1}\n    logsource: {product: p}\n    whn: {}\n"_s
-            << u"t.yaml:4:5: logsources[0]: unknown setting 'whn' (expected one of: when, logsource)"_s;
+            << u"t.yaml:4:5: logsources[0]: unknown setting 'whn' (expected one of: when, logsource, fields)"_s;
         QTest::addRow("no when") << u"logsources:\n  - logsource: {product: p}\n"_s
                                  << u"t.yaml:2:5: logsources[0]: missing required setting 'when'"_s;
         QTest::addRow("when empty") << u"logsources:\n  - when: {}\n    logsource: {product: p}\n"_s
@@ -122,6 +134,21 @@ private Q_SLOTS:
                                          << u"logsources[0].logsource: names no category, product or service"_s;
         QTest::addRow("logsource empty list") << u"logsources:\n  - when: {a: 1}\n    logsource: {service: []}\n"_s
                                               << u"logsources[0].logsource.service: an empty list"_s;
+        QTest::addRow("fields not a mapping")
+            << u"logsources:\n  - when: {a: 1}\n    logsource: {product: p}\n    fields: [Image]\n"_s
+            << u"t.yaml:4:13: logsources[0].fields: expected a mapping of the field a rule names"_s;
+        QTest::addRow("fields empty")
+            << u"logsources:\n  - when: {a: 1}\n    logsource: {product: p}\n    fields: {}\n"_s
+            << u"logsources[0].fields: expected a mapping"_s;
+        QTest::addRow("field to a list")
+            << u"logsources:\n  - when: {a: 1}\n    logsource: {product: p}\n    fields: {Image: [a, b]}\n"_s
+            << u"logsources[0].fields.Image: expected a single value"_s;
+        QTest::addRow("field to nothing")
+            << u"logsources:\n  - when: {a: 1}\n    logsource: {product: p}\n    fields: {Image: ''}\n"_s
+            << u"logsources[0].fields.Image: an empty field name"_s;
+        QTest::addRow("field to itself")
+            << u"logsources:\n  - when: {a: 1}\n    logsource: {product: p}\n    fields: {Image: Image}\n"_s
+            << u"logsources[0].fields.Image: 'Image' is mapped to itself"_s;
         QTest::addRow("second entry") << u"logsources:\n  - when: {a: 1}\n    logsource: {product: p}\n"
                                          "  - when: {a: 1}\n    logsource: {category: ~}\n"_s
                                       << u"t.yaml:5:27: logsources[1].logsource.category: expected a value"_s;
@@ -206,6 +233,24 @@ private Q_SLOTS:
         QVERIFY(security != syslog);
         QCOMPARE(map.resolve(addEvent(batch, {u"x=y"_s})), kNoLogsource);
         QCOMPARE(map.setCount(), std::size_t(3)); // empty, linux, windows + security-or-system
+    }
+
+    // An entry's field mappings belong to the sets it contributes to; the first entry naming a
+    // rule field wins; sets that differ only in mappings are different sets.
+    void fieldMappingsFollowTheEntries() {
+        LogsourceMap map = mapOrDie(kFieldMappings);
+        EventBatch batch;
+        const LogsourceId created = map.resolve(addEvent(batch, {u"Channel=Security"_s, u"EventID=4688"_s}));
+        const std::vector<FieldMapping> expected {{internField("Image"), internField("NewProcessName")},
+            {internField("ParentImage"), internField("ParentProcessName")},
+            {internField("User"), internField("SubjectUserName")}};
+        QVERIFY(map.set(created).fieldMappings == expected);
+        const LogsourceId ended = map.resolve(addEvent(batch, {u"Channel=Security"_s, u"EventID=4689"_s}));
+        QVERIFY(ended != created); // the same logsource values, other mappings
+        QCOMPARE(map.set(ended).fieldMappings.size(), std::size_t(2));
+        QCOMPARE(map.set(ended).fieldMappings[0].eventField, internField("ProcessName"));
+        const LogsourceId security = map.resolve(addEvent(batch, {u"Channel=Security"_s, u"EventID=4624"_s}));
+        QVERIFY(map.set(security).fieldMappings.empty());
     }
 
     void ruleApplies_data() {

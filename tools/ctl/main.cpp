@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // vanopticonctl: the command line for administrators and offline tools.
+#include "bench/benchdelivery.h"
 #include "bench/benchsentinel.h"
 #include "bench/benchsigma.h"
 #include "demoattack.h"
@@ -23,7 +24,8 @@ void usage() {
         "  sigma check DIR…          load and compile Sigma rules, print failures as JSON\n"
         "  sigma scan --rules DIR… INPUT…  replay .evtx, evtx_dump JSON or logs through Sigma rules\n"
         "  bench sentinel [options]  benchmark the sentinel's parse, enrich and filter stages\n"
-        "  bench sigma --rules DIR…  benchmark the Sigma engine on a realistic event mix\n\n"
+        "  bench sigma --rules DIR…  benchmark the Sigma engine on a realistic event mix\n"
+        "  bench delivery [options]  benchmark the sentinel's durable buffer and batch framing\n\n"
         "vanopticonctl COMMAND --help shows a command's options.\n");
 }
 
@@ -52,7 +54,9 @@ int main(int argc, char *argv[]) {
             return vanopticon::ctl::benchSentinel(arguments);
         if (what == QStringLiteral("sigma"))
             return vanopticon::ctl::benchSigma(arguments);
-        std::fprintf(stderr, "usage: vanopticonctl bench sentinel|sigma [options]\n");
+        if (what == QStringLiteral("delivery"))
+            return vanopticon::ctl::benchDelivery(arguments);
+        std::fprintf(stderr, "usage: vanopticonctl bench sentinel|sigma|delivery [options]\n");
         return 2;
     }
     usage();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/transmit/transmitter.h"
 
+#include "sentinel/transmit/batchenvelope.h"
+
 #include "shared/wire/codec.h"
 #include "shared/wire/domains.h"
 
@@ -221,22 +223,13 @@ Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches) {
     if (!canAccept())
         return makeError("the queue of unacknowledged batches is full");
     v1::Envelope envelope;
-    auto *wireBatch = envelope.mutable_batch();
-    std::size_t count = 0;
-    for (const EventBatch &batch : batches) {
-        for (const Event &event : batch.events()) {
-            auto number = m_sequences.next();
-            if (!number)
-                return number.error();
-            v1::Event *out = wireBatch->add_events();
-            wire::toProto(event, *out);
-            out->set_sequence(*number);
-            ++count;
-        }
-    }
-    const std::uint64_t sequence = m_nextBatch++;
-    wireBatch->set_batch_sequence(sequence);
-    m_pending.push_back(PendingBatch {sequence, count, wire::encodeEnvelope(envelope)});
+    const std::uint64_t sequence = m_nextBatch;
+    auto count = buildBatchEnvelope(
+        batches, sequence, [this] { return m_sequences.next(); }, envelope);
+    if (!count)
+        return count.error();
+    ++m_nextBatch;
+    m_pending.push_back(PendingBatch {sequence, *count, wire::encodeEnvelope(envelope)});
     ++m_counters.batchesSent;
     if (m_state == State::Ready)
         sendFrame(m_pending.back().frame);

@@ -52,6 +52,25 @@ command::HealthCheck sigmaHealth(const analysis::sigma::SigmaService &sigma) {
     return {u"sigma"_s, complete ? u"healthy"_s : u"degraded"_s, message, 0};
 }
 
+// Degraded while a node reports that its disk buffer dropped events (since that sentinel
+// started): they never reach the server.
+command::HealthCheck bufferHealth(const NodeBufferReports &reports) {
+    QStringList dropping;
+    for (const auto &[node, report] : reports) {
+        const std::uint64_t dropped = report.droppedOverflow + report.droppedExpired + report.droppedCorrupt;
+        if (dropped > 0)
+            dropping.append(u"%1 (%2 events: %3 over max_size, %4 older than max_age, %5 damaged)"_s
+                                .arg(QString::fromStdString(node))
+                                .arg(dropped)
+                                .arg(report.droppedOverflow)
+                                .arg(report.droppedExpired)
+                                .arg(report.droppedCorrupt));
+    }
+    if (dropping.isEmpty())
+        return {u"node_buffers"_s, u"healthy"_s, u"no node reports buffer drops"_s, 0};
+    return {u"node_buffers"_s, u"degraded"_s, u"buffer drops on "_s + dropping.join(u"; "_s), 0};
+}
+
 } // namespace
 
 // Declared in the order they are built; destroyed in reverse, so the database goes last.
@@ -76,6 +95,7 @@ struct ServerApplication::Parts {
     std::unique_ptr<command::ApiContext> api;
     quint16 port = 0;
     std::unique_ptr<sentinel::Sentinel> localSentinel;
+    NodeBufferReports nodeBuffers; // from the heartbeats
 };
 
 ServerApplication::ServerApplication(Options options, QObject *parent)
@@ -158,12 +178,21 @@ Result<void> ServerApplication::start() {
         const qint64 now = storage::nowMs();
         storage::NodeRepository nodes(p.db);
         (void)nodes.recordHeartbeat(nodeId, now);
+        const NodeBufferReport buffer {heartbeat.buffer_bytes(), heartbeat.buffer_events(),
+            heartbeat.buffer_dropped_overflow(), heartbeat.buffer_dropped_expired(),
+            heartbeat.buffer_dropped_corrupt()};
+        p.nodeBuffers[nodeId.toStdString()] = buffer;
         p.bus.publish(u"node.heartbeat"_s,
             QJsonObject {{u"node_id"_s, nodeId}, {u"hostname"_s, QString::fromStdString(heartbeat.hostname())},
                 {u"time"_s, storage::isoTime(now)}, {u"events_collected"_s, qint64(heartbeat.events_collected())},
                 {u"events_sent"_s, qint64(heartbeat.events_sent())},
                 {u"parse_errors"_s, qint64(heartbeat.parse_errors())},
-                {u"unacked_batches"_s, qint64(heartbeat.unacked_batches())}});
+                {u"unacked_batches"_s, qint64(heartbeat.unacked_batches())},
+                {u"buffer_events"_s, qint64(buffer.events)}, {u"buffer_bytes"_s, qint64(buffer.bytes)},
+                {u"buffer_dropped"_s,
+                    QJsonObject {{u"overflow"_s, qint64(buffer.droppedOverflow)},
+                        {u"expired"_s, qint64(buffer.droppedExpired)},
+                        {u"corrupt"_s, qint64(buffer.droppedCorrupt)}}}});
     };
     handlers.commandResult = [&p](const QString &nodeId, const v1::CommandResult &result) {
         p.decisions->onCommandResult(nodeId, result);
@@ -196,6 +225,7 @@ Result<void> ServerApplication::start() {
             QString::number(p.policies->policies().size()) + u" response policies loaded"_s, 0});
         checks.append(
             {u"nodes"_s, u"healthy"_s, QString::number(p.gateway->onlineCount()) + u" sentinels connected"_s, 0});
+        checks.append(bufferHealth(p.nodeBuffers));
         if (p.localSentinel) {
             const QJsonObject status = p.localSentinel->status();
             const bool connected = status.value(u"connected"_s).toBool();
@@ -213,7 +243,8 @@ Result<void> ServerApplication::start() {
         };
     }
     p.api->metrics = [&p] {
-        return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get()});
+        return serverMetrics(
+            {p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(), &p.nodeBuffers});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(

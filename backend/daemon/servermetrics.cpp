@@ -25,6 +25,23 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
         "vanopticon_alert_failures_total", "Detections that could not be written as alerts.", sources.alerts.failures);
     out.family("vanopticon_nodes_online", "gauge", "Sentinels connected now.");
     out.sample("vanopticon_nodes_online", sources.nodesOnline);
+    if (sources.nodeBuffers != nullptr && !sources.nodeBuffers->empty()) {
+        // As the nodes last reported them: counters since each sentinel started.
+        out.family("vanopticon_buffer_dropped_total", "counter",
+            "Events a node's disk buffer dropped, by reason (overflow: max_size, expired: max_age, corrupt).");
+        for (const auto &[node, report] : *sources.nodeBuffers) {
+            for (const auto &[reason, count] : {std::pair {"overflow", report.droppedOverflow},
+                     std::pair {"expired", report.droppedExpired}, std::pair {"corrupt", report.droppedCorrupt}})
+                out.sample("vanopticon_buffer_dropped_total", static_cast<double>(count),
+                    {{"node_id", node}, {"reason", reason}});
+        }
+        out.family("vanopticon_buffer_events", "gauge", "Events waiting in a node's disk buffer.");
+        for (const auto &[node, report] : *sources.nodeBuffers)
+            out.sample("vanopticon_buffer_events", static_cast<double>(report.events), {{"node_id", node}});
+        out.family("vanopticon_buffer_bytes", "gauge", "Bytes of a node's disk buffer.");
+        for (const auto &[node, report] : *sources.nodeBuffers)
+            out.sample("vanopticon_buffer_bytes", static_cast<double>(report.bytes), {{"node_id", node}});
+    }
     if (sources.sigma)
         analysis::sigma::appendSigmaMetrics(*sources.sigma, out);
     return QByteArray::fromStdString(out.text());

@@ -6,6 +6,10 @@
 
 #include <QByteArray>
 
+#include <cstdint>
+#include <map>
+#include <string>
+
 namespace vanopticon::analysis::sigma {
 class SigmaService;
 }
@@ -14,11 +18,22 @@ namespace vanopticon::daemon {
 
 // What GET /metrics shows of the server: ingestion, alerts, connected nodes and, when Sigma runs,
 // its rule set and per-rule counters (docs/API.md lists every family).
+// A node's disk buffer as its last heartbeat described it.
+struct NodeBufferReport {
+    std::uint64_t bytes = 0;
+    std::uint64_t events = 0;
+    std::uint64_t droppedOverflow = 0;
+    std::uint64_t droppedExpired = 0;
+    std::uint64_t droppedCorrupt = 0;
+};
+using NodeBufferReports = std::map<std::string, NodeBufferReport>; // by node id
+
 struct ServerMetricsSources {
     const analysis::Ingestor::Counters &ingest;
     const analysis::AlertManager::Counters &alerts;
     int nodesOnline = 0;
     const analysis::sigma::SigmaService *sigma = nullptr;
+    const NodeBufferReports *nodeBuffers = nullptr;
 };
 
 QByteArray serverMetrics(const ServerMetricsSources &sources);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/sentinel.h"
 
+#include "sentinel/buffer/bufferconfig.h"
 #include "sentinel/collect/sourcefactory.h"
 #include "sentinel/enrich/enricherstatus.h"
 #include "sentinel/respond/nftablesfirewall.h"
@@ -69,6 +70,24 @@ Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) 
 
 } // namespace
 
+Result<std::unique_ptr<buffer::DiskBuffer>> Sentinel::openBuffer(const buffer::BufferSettings &settings) const {
+    buffer::DiskBufferOptions options;
+    options.directory = QDir(m_stateDir).filePath(QString::fromStdString(settings.path)).toStdString();
+    options.maxBytes = settings.maxBytes;
+    options.maxAge = settings.maxAge;
+    auto opened = buffer::DiskBuffer::open(options);
+    if (!opened)
+        return opened.error();
+    const buffer::DiskBuffer::Recovery &recovery = (*opened)->recovery();
+    for (const std::string &problem : recovery.problems)
+        qWarning("sentinel: buffer recovery: %s", problem.c_str());
+    if (recovery.records > 0)
+        qInfo("sentinel: the buffer holds %zu batches (%llu events, %.1f MB) from before; recovered in %.3f s",
+            recovery.records, static_cast<unsigned long long>(recovery.events), double(recovery.bytes) / 1e6,
+            recovery.seconds);
+    return opened;
+}
+
 Result<std::unique_ptr<Sentinel>> Sentinel::create(const SentinelOptions &options) {
     std::unique_ptr<Sentinel> sentinel(new Sentinel);
     if (auto built = sentinel->build(options); !built)
@@ -82,7 +101,7 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
     auto root = config::Section::loadFile(options.configPath.toStdString());
     if (!root)
         return root.error();
-    if (auto ok = root->allowOnly({"collector", "enricher", "filter", "respond", "transmitter"}); !ok)
+    if (auto ok = root->allowOnly({"collector", "enricher", "filter", "respond", "buffer", "transmitter"}); !ok)
         return ok.error();
     auto sources = createSources(root->child("collector"), SyslogContext::fromSystem());
     if (!sources)
@@ -102,6 +121,9 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
     auto transmit = parseTransmitterConfig(root->child("transmitter"));
     if (!transmit)
         return transmit.error();
+    auto bufferSettings = buffer::parseBufferConfig(root->child("buffer"));
+    if (!bufferSettings)
+        return bufferSettings.error();
 
     m_stateDir = options.stateDir;
     if (!QDir().mkpath(m_stateDir))
@@ -133,9 +155,20 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
     transmitter.enrollmentToken = options.enrollToken.toStdString();
     transmitter.hostname = hostname;
     transmitter.version = VANOPTICON_VERSION;
+    transmitter.syncInterval = bufferSettings->syncInterval;
+    transmitter.highWatermark = bufferSettings->highWatermark;
+    transmitter.lowWatermark = bufferSettings->lowWatermark;
     m_transmitter = std::make_unique<Transmitter>(transmitter, *m_identity, *m_sequences);
+    if (bufferSettings->type == buffer::BufferSettings::Type::Disk) {
+        auto diskBuffer = openBuffer(*bufferSettings);
+        if (!diskBuffer)
+            return diskBuffer.error();
+        m_transmitter->setBuffer(std::move(*diskBuffer));
+    }
     m_transmitter->setHeartbeatSource([this] { return heartbeat(); });
     connect(m_transmitter.get(), &Transmitter::acknowledged, this, &Sentinel::onAcknowledged);
+    connect(m_transmitter.get(), &Transmitter::durable, this, &Sentinel::onAcknowledged);
+    connect(m_transmitter.get(), &Transmitter::accepting, this, &Sentinel::resumeIfAccepting);
     connect(m_transmitter.get(), &Transmitter::ready, this, &Sentinel::onReady);
     connect(m_transmitter.get(), &Transmitter::commandReceived, this, &Sentinel::onCommand);
 
@@ -174,6 +207,8 @@ void Sentinel::onDelivery(const Source &source, Delivery &&delivery) {
         m_batch.checkpoints[source.name()] = std::move(*delivery.checkpoint);
     if (!delivery.events.empty()) {
         m_batch.events += delivery.events.size();
+        if (m_batch.processed)
+            process(delivery.events); // joins a batch already enriched and filtered
         m_batch.deliveries.push_back(std::move(delivery.events));
     }
     if (m_batch.events >= m_batchSize)
@@ -182,38 +217,83 @@ void Sentinel::onDelivery(const Source &source, Delivery &&delivery) {
         m_flushTimer.start();
 }
 
+void Sentinel::process(EventBatch &events) {
+    m_enricher->process(events);
+    m_filter->process(events);
+}
+
 void Sentinel::flush() {
     m_flushTimer.stop();
     if (m_batch.deliveries.empty() && m_batch.checkpoints.empty())
         return;
-    if (!m_transmitter->canAccept()) {
-        pauseSources(true); // resumes when the server acknowledges; the batch waits here
-        return;
+    if (!m_batch.processed) {
+        // Once, even when sending has to wait: a retry must not enrich twice.
+        for (EventBatch &events : m_batch.deliveries)
+            process(events);
+        std::erase_if(m_batch.deliveries, [](const EventBatch &events) { return events.empty(); });
+        m_batch.processed = true;
     }
-    std::size_t remaining = 0;
-    for (EventBatch &events : m_batch.deliveries) {
-        m_enricher->process(events);
-        m_filter->process(events);
-        remaining += events.size();
-    }
-    if (remaining == 0) {
-        // Everything was filtered out: nothing to deliver, the checkpoints are safe to keep.
-        for (auto &[name, checkpoint] : m_batch.checkpoints)
-            m_committed[name] = std::move(checkpoint);
-        if (auto saved = saveCheckpoints(); !saved)
-            qWarning("sentinel: %s", saved.error().message.c_str());
-    } else {
-        auto sequence = m_transmitter->send(m_batch.deliveries);
-        if (!sequence) {
-            ++m_sendFailures;
-            qWarning("sentinel: could not queue %zu events: %s", remaining, sequence.error().message.c_str());
-            pauseSources(true);
+    // At most batch_size events per wire batch: a file read at once can deliver far more, and
+    // neither the server's frame limit nor the buffer's record size may come near.
+    std::uint64_t lastSequence = m_batch.lastSequence;
+    while (m_batch.next < m_batch.deliveries.size()) {
+        if (!m_transmitter->canAccept()) {
+            pauseSources(true); // resumes when the buffer drains or the server acknowledges
             return;
         }
-        m_eventsSent += remaining;
-        m_inFlight.push_back(InFlight {*sequence, std::move(m_batch.checkpoints)});
+        const EventBatch &front = m_batch.deliveries[m_batch.next];
+        std::size_t count = 0;
+        std::size_t wholeEnd = m_batch.next;
+        EventBatch slice;
+        std::span<const EventBatch> chunk;
+        if (m_batch.offset == 0 && front.size() <= m_batchSize) {
+            while (wholeEnd < m_batch.deliveries.size() && count + m_batch.deliveries[wholeEnd].size() <= m_batchSize)
+                count += m_batch.deliveries[wholeEnd++].size();
+            chunk = std::span<const EventBatch>(&front, wholeEnd - m_batch.next);
+        } else {
+            const std::size_t end = std::min(front.size(), m_batch.offset + m_batchSize);
+            for (std::size_t i = m_batch.offset; i < end; ++i)
+                slice.copyFrom(front.events()[i]);
+            count = end - m_batch.offset;
+            chunk = std::span<const EventBatch>(&slice, 1);
+        }
+        auto sequence = m_transmitter->send(chunk);
+        if (!sequence) {
+            ++m_sendFailures;
+            qWarning("sentinel: could not queue %zu events: %s", count, sequence.error().message.c_str());
+            pauseSources(true);
+            // A full or failing disk gets better by itself or not at all: try again in a while.
+            QTimer::singleShot(std::chrono::seconds(1), this, &Sentinel::resumeIfAccepting);
+            return;
+        }
+        m_eventsSent += count;
+        lastSequence = m_batch.lastSequence = *sequence;
+        if (wholeEnd > m_batch.next) {
+            m_batch.next = wholeEnd;
+        } else if ((m_batch.offset += count) == front.size()) {
+            ++m_batch.next;
+            m_batch.offset = 0;
+        }
+    }
+    if (lastSequence == 0 || m_transmitter->durableThrough() >= lastSequence) {
+        // Filtered out, or on disk in the buffer: the sources may move on.
+        for (auto &[name, checkpoint] : m_batch.checkpoints)
+            m_committed[name] = std::move(checkpoint);
+        if (!m_batch.checkpoints.empty()) {
+            if (auto saved = saveCheckpoints(); !saved)
+                qWarning("sentinel: %s", saved.error().message.c_str());
+        }
+    } else {
+        m_inFlight.push_back(InFlight {lastSequence, std::move(m_batch.checkpoints)});
     }
     m_batch = Batch();
+}
+
+void Sentinel::resumeIfAccepting() {
+    if (m_paused && m_transmitter->canAccept()) {
+        pauseSources(false);
+        flush();
+    }
 }
 
 void Sentinel::onAcknowledged(quint64 batchSequence) {
@@ -228,10 +308,7 @@ void Sentinel::onAcknowledged(quint64 batchSequence) {
         if (auto saved = saveCheckpoints(); !saved)
             qWarning("sentinel: %s", saved.error().message.c_str());
     }
-    if (m_paused && m_transmitter->canAccept()) {
-        pauseSources(false);
-        flush();
-    }
+    resumeIfAccepting();
 }
 
 void Sentinel::pauseSources(bool paused) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "sentinel/buffer/bufferconfig.h"
 #include "sentinel/collect/source.h"
 #include "sentinel/enrich/enricher.h"
 #include "sentinel/enrich/threatintel/threatintelrefresher.h"
@@ -62,6 +63,11 @@ private:
         std::vector<EventBatch> deliveries;
         std::size_t events = 0;
         std::map<std::string, std::string> checkpoints;
+        bool processed = false; // enriched and filtered
+        // What is sent already: deliveries before `next`, and `offset` events of that one.
+        std::size_t next = 0;
+        std::size_t offset = 0;
+        std::uint64_t lastSequence = 0; // of the last wire batch sent from it
     };
     struct InFlight {
         std::uint64_t sequence;
@@ -72,7 +78,10 @@ private:
     Result<void> build(const SentinelOptions &options);
     void onDelivery(const Source &source, Delivery &&delivery);
     void flush();
+    void process(EventBatch &events);
     void onAcknowledged(quint64 batchSequence);
+    void resumeIfAccepting();
+    Result<std::unique_ptr<buffer::DiskBuffer>> openBuffer(const buffer::BufferSettings &settings) const;
     void onReady(const QString &nodeId);
     void onCommand(const v1::SignedCommand &command);
     void pauseSources(bool paused);
@@ -93,7 +102,7 @@ private:
     std::unique_ptr<Responder> m_responder; // once enrolled: it needs the node id and server key
 
     Batch m_batch;
-    std::deque<InFlight> m_inFlight; // sent, awaiting acknowledgement
+    std::deque<InFlight> m_inFlight; // sent, awaiting acknowledgement (or, buffered, the sync)
     std::map<std::string, std::string> m_committed; // acknowledged checkpoints, by source name
     QTimer m_flushTimer;
     bool m_paused = false;

@@ -62,16 +62,18 @@ public:
     ServerProcess &operator=(const ServerProcess &) = delete;
 
     // Writes its configuration next to the data directory, starts it and waits for "listening
-    // on", then logs in as the administrator. `extraSettings`: further `server:` lines, indented.
-    QString start(const QString &extraSettings = {}) {
+    // on", then logs in as the administrator. `extraSettings`: further `server:` lines, indented;
+    // `port`: 0 lets the system pick one (a restart can ask for the previous one again).
+    QString start(const QString &extraSettings = {}, quint16 port = 0) {
         const QString config = m_dataDirectory + QStringLiteral(".yaml");
         QFile file(config);
         if (!file.open(QIODevice::WriteOnly))
             return QStringLiteral("cannot write ") + config;
         file.write(
-            QStringLiteral("server:\n  listen: 127.0.0.1:0\n  correlation_rules: %1/resources/rules/correlation\n"
+            QStringLiteral("server:\n  listen: 127.0.0.1:%2\n  correlation_rules: %1/resources/rules/correlation\n"
                            "  policies: %1/resources/policies\n")
                 .arg(QStringLiteral(VANOPTICON_SOURCE_DIR))
+                .arg(port)
                 .toUtf8()
             + extraSettings.toUtf8());
         file.close();
@@ -79,6 +81,8 @@ public:
         environment.insert(QStringLiteral("VANOPTICON_ADMIN_PASSWORD"), kAdminPassword);
         m_process.setProcessEnvironment(environment);
         m_process.setProcessChannelMode(QProcess::ForwardedOutputChannel); // stderr stays readable here
+        // Started again: the banner is read below, not forwarded as the last run's output was.
+        QObject::disconnect(&m_process, &QProcess::readyReadStandardError, nullptr, nullptr);
         m_process.start(m_program, {QStringLiteral("--config"), config, QStringLiteral("--data-dir"), m_dataDirectory});
         QString banner;
         const bool ended = QTest::qWaitFor(

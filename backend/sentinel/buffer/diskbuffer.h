@@ -91,6 +91,8 @@ public:
     std::uint64_t pendingRecords() const { return m_pendingRecords; }
     std::uint64_t pendingEvents() const { return m_pendingEvents; }
     std::uint64_t lastId() const { return m_lastId; }
+    // The oldest record still held (acknowledged or not); lastId() + 1 when there is none.
+    std::uint64_t oldestId() const { return m_segments.empty() ? m_lastId + 1 : m_segments.front().firstId; }
     double fill() const { return double(m_bytes) / double(m_options.maxBytes); }
     const Recovery &recovery() const { return m_recovery; }
     const Counters &counters() const { return m_counters; }

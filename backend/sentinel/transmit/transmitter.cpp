@@ -6,6 +6,7 @@
 #include "shared/wire/codec.h"
 #include "shared/wire/domains.h"
 
+#include <QDateTime>
 #include <QRandomGenerator>
 #include <QWebSocket>
 
@@ -26,6 +27,23 @@ Transmitter::Transmitter(TransmitterConfig config, NodeIdentity &identity, Seque
     connect(&m_reconnect, &QTimer::timeout, this, &Transmitter::connectNow);
     m_heartbeat.setInterval(m_config.heartbeatInterval);
     connect(&m_heartbeat, &QTimer::timeout, this, &Transmitter::sendHeartbeat);
+    m_syncTimer.setSingleShot(true);
+    connect(&m_syncTimer, &QTimer::timeout, this, &Transmitter::syncBuffer);
+    connect(&m_expiryTimer, &QTimer::timeout, this, &Transmitter::expireBuffer);
+}
+
+void Transmitter::setBuffer(std::unique_ptr<buffer::DiskBuffer> buffer) {
+    m_buffer = std::move(buffer);
+    if (!m_buffer)
+        return;
+    // Batch numbers go on from the buffer's: what it holds is sent again under its own.
+    m_nextBatch = std::max(m_nextBatch, m_buffer->lastId() + 1);
+    m_lastAppended = m_buffer->lastId();
+    m_durableThrough = m_buffer->lastId(); // recovered from disk: durable by definition
+    const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(m_buffer->options().maxAge);
+    m_expiryTimer.setInterval(
+        std::clamp<std::chrono::milliseconds>(age / 10, std::chrono::seconds(1), std::chrono::minutes(1)));
+    updateWatermark();
 }
 
 Transmitter::~Transmitter() {
@@ -34,6 +52,10 @@ Transmitter::~Transmitter() {
 
 void Transmitter::start() {
     m_running = true;
+    if (m_buffer) {
+        refillFromBuffer();
+        m_expiryTimer.start();
+    }
     connectNow();
 }
 
@@ -41,6 +63,11 @@ void Transmitter::stop() {
     m_running = false;
     m_reconnect.stop();
     m_heartbeat.stop();
+    m_expiryTimer.stop();
+    if (m_syncTimer.isActive()) {
+        m_syncTimer.stop();
+        syncBuffer();
+    }
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->close();
@@ -140,7 +167,13 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
         while (!m_pending.empty() && m_pending.front().sequence <= sequence) {
             ++m_counters.batchesAcknowledged;
             m_counters.eventsAcknowledged += m_pending.front().events;
+            if (m_buffer)
+                m_buffer->acknowledge(m_pending.front().sequence);
             m_pending.pop_front();
+        }
+        if (m_buffer) {
+            refillFromBuffer();
+            updateWatermark();
         }
         Q_EMIT acknowledged(sequence);
         return;
@@ -214,6 +247,7 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     // Batches the server never acknowledged go again, in order; it stores each event once.
     for (const PendingBatch &batch : m_pending)
         sendFrame(batch.frame);
+    refillFromBuffer();
     m_heartbeat.start();
     sendHeartbeat();
     Q_EMIT ready(QString::fromStdString(welcome.node_id()));
@@ -221,7 +255,8 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
 
 Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches) {
     if (!canAccept())
-        return makeError("the queue of unacknowledged batches is full");
+        return makeError(
+            m_buffer ? "the buffer is above its high watermark" : "the queue of unacknowledged batches is full");
     v1::Envelope envelope;
     const std::uint64_t sequence = m_nextBatch;
     auto count = buildBatchEnvelope(
@@ -229,11 +264,123 @@ Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches) {
     if (!count)
         return count.error();
     ++m_nextBatch;
-    m_pending.push_back(PendingBatch {sequence, *count, wire::encodeEnvelope(envelope)});
+    std::string frame = wire::encodeEnvelope(envelope);
+    if (m_buffer) {
+        if (auto buffered = bufferBatch(sequence, *count, std::move(frame)); !buffered)
+            return buffered.error();
+        ++m_counters.batchesSent;
+        return sequence;
+    }
+    m_pending.push_back(PendingBatch {sequence, *count, std::move(frame)});
     ++m_counters.batchesSent;
     if (m_state == State::Ready)
         sendFrame(m_pending.back().frame);
     return sequence;
+}
+
+Result<void> Transmitter::bufferBatch(std::uint64_t sequence, std::size_t events, std::string frame) {
+    const std::uint64_t previous = m_lastAppended;
+    if (auto appended
+        = m_buffer->append(sequence, static_cast<std::uint32_t>(events), frame, QDateTime::currentMSecsSinceEpoch());
+        !appended)
+        return appended;
+    m_lastAppended = sequence;
+    if (m_config.syncInterval.count() == 0) {
+        if (auto synced = m_buffer->sync(); !synced)
+            return synced;
+        m_durableThrough = sequence;
+    } else if (!m_syncTimer.isActive()) {
+        m_syncTimer.start(m_config.syncInterval); // group commit: one sync for what comes meanwhile
+    }
+    updateWatermark();
+    // Straight into flight when nothing older waits on disk and there is room; else it waits
+    // its turn in the buffer.
+    if (m_lastQueued == previous && m_pending.size() < m_config.maxPendingBatches) {
+        m_pending.push_back(PendingBatch {sequence, events, std::move(frame)});
+        m_lastQueued = sequence;
+        if (m_state == State::Ready)
+            sendFrame(m_pending.back().frame);
+    } else {
+        refillFromBuffer();
+    }
+    return {};
+}
+
+void Transmitter::syncBuffer() {
+    if (!m_buffer)
+        return;
+    if (auto synced = m_buffer->sync(); !synced) {
+        qWarning("sentinel: %s; trying again", synced.error().message.c_str());
+        m_syncTimer.start(std::max(m_config.syncInterval, std::chrono::milliseconds(100)));
+        return;
+    }
+    if (m_durableThrough < m_lastAppended) {
+        m_durableThrough = m_lastAppended;
+        Q_EMIT durable(m_durableThrough);
+    }
+}
+
+void Transmitter::refillFromBuffer() {
+    if (!m_buffer || m_pending.size() >= m_config.maxPendingBatches)
+        return;
+    constexpr std::uint64_t kMaxReadBytes = 16 << 20;
+    auto records = m_buffer->read(m_lastQueued, m_config.maxPendingBatches - m_pending.size(), kMaxReadBytes);
+    if (!records) {
+        qWarning("sentinel: cannot read the buffer: %s", records.error().message.c_str());
+        return;
+    }
+    for (buffer::BufferedRecord &record : *records) {
+        m_pending.push_back(PendingBatch {record.id, record.events, std::move(record.payload)});
+        m_lastQueued = record.id;
+        if (m_state == State::Ready)
+            sendFrame(m_pending.back().frame);
+    }
+    reportBufferDrops();
+}
+
+void Transmitter::updateWatermark() {
+    forgetDroppedBatches();
+    reportBufferDrops();
+    const double fill = m_buffer->fill();
+    if (!m_aboveHighWatermark && fill >= m_config.highWatermark) {
+        m_aboveHighWatermark = true;
+        qWarning("sentinel: the buffer is %.0f%% full (%llu events waiting): holding the sources back", fill * 100,
+            static_cast<unsigned long long>(m_buffer->pendingEvents()));
+    } else if (m_aboveHighWatermark && fill <= m_config.lowWatermark) {
+        m_aboveHighWatermark = false;
+        qInfo("sentinel: the buffer is down to %.0f%%: collecting again", fill * 100);
+        Q_EMIT accepting();
+    }
+}
+
+void Transmitter::expireBuffer() {
+    if (!m_buffer)
+        return;
+    m_buffer->expire(QDateTime::currentMSecsSinceEpoch());
+    updateWatermark();
+}
+
+// Batches the buffer dropped (max_size, max_age) leave the window too, unless already sent:
+// a dropped batch is not delivered after all, so every drop counted is an event lost.
+void Transmitter::forgetDroppedBatches() {
+    const std::uint64_t oldest = m_buffer->oldestId();
+    while (!m_pending.empty() && m_pending.front().sequence < oldest && m_state != State::Ready)
+        m_pending.pop_front();
+}
+
+// Every drop is said once, with the totals so far; the heartbeat carries them to the server.
+void Transmitter::reportBufferDrops() {
+    const buffer::DiskBuffer::Counters &c = m_buffer->counters();
+    const std::uint64_t total = c.eventsDroppedOverflow + c.eventsDroppedExpired + c.eventsDroppedCorrupt;
+    if (total == m_droppedReported)
+        return;
+    qWarning("sentinel: the buffer dropped %llu events (so far: %llu over max_size, %llu older than max_age, %llu "
+             "damaged on disk)",
+        static_cast<unsigned long long>(total - m_droppedReported),
+        static_cast<unsigned long long>(c.eventsDroppedOverflow),
+        static_cast<unsigned long long>(c.eventsDroppedExpired),
+        static_cast<unsigned long long>(c.eventsDroppedCorrupt));
+    m_droppedReported = total;
 }
 
 void Transmitter::sendCommandResult(const v1::CommandResult &result) {
@@ -254,7 +401,15 @@ void Transmitter::sendHeartbeat() {
     if (m_heartbeatSource)
         *heartbeat = m_heartbeatSource();
     heartbeat->set_sent_at_unix_ms(QDateTime::currentMSecsSinceEpoch());
-    heartbeat->set_unacked_batches(static_cast<std::uint32_t>(m_pending.size()));
+    heartbeat->set_unacked_batches(static_cast<std::uint32_t>(pendingBatches()));
+    if (m_buffer) {
+        const buffer::DiskBuffer::Counters &c = m_buffer->counters();
+        heartbeat->set_buffer_bytes(m_buffer->bytes());
+        heartbeat->set_buffer_events(m_buffer->pendingEvents());
+        heartbeat->set_buffer_dropped_overflow(c.eventsDroppedOverflow);
+        heartbeat->set_buffer_dropped_expired(c.eventsDroppedExpired);
+        heartbeat->set_buffer_dropped_corrupt(c.eventsDroppedCorrupt);
+    }
     heartbeat->set_version(m_config.version);
     heartbeat->set_hostname(m_config.hostname);
     sendEnvelope(envelope);

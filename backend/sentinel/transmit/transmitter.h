@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "sentinel/buffer/diskbuffer.h"
 #include "sentinel/transmit/nodeidentity.h"
 #include "sentinel/transmit/sequencestore.h"
 #include "shared/core/result.h"
@@ -31,12 +32,22 @@ struct TransmitterConfig {
     std::chrono::milliseconds heartbeatInterval {30'000};
     std::chrono::milliseconds initialBackoff {500};
     std::chrono::milliseconds maxBackoff {5'000};
-    std::size_t maxPendingBatches = 1000; // unacknowledged batches kept for resending
+    std::size_t maxPendingBatches = 1000; // without a buffer: unacknowledged batches kept for resending;
+                                          // with one: batches in flight (the rest wait on disk)
+    // With a disk buffer: when batches are made durable (0: on every send), and the share of the
+    // buffer's max_size at which send() stops accepting until it is back under the low mark.
+    std::chrono::milliseconds syncInterval {0};
+    double highWatermark = 0.8;
+    double lowWatermark = 0.6;
 };
 
 // The node's end of the channel to the server (channel.proto): enrolls or authenticates,
 // sends event batches and keeps each until the server acknowledges it (resending after a
 // reconnect), sends heartbeats, and passes signed commands up to the responder.
+//
+// With a DiskBuffer (setBuffer) every batch is appended to it before it is sent, and read back
+// from it after a restart or when more are waiting than maxPendingBatches; a batch is durable
+// (durableThrough()) once synced, and leaves the buffer when the server acknowledges it.
 class Transmitter : public QObject {
     Q_OBJECT
 public:
@@ -44,6 +55,10 @@ public:
 
     Transmitter(TransmitterConfig config, NodeIdentity &identity, SequenceStore &sequences, QObject *parent = nullptr);
     ~Transmitter() override;
+
+    // Before start(): batches go through `buffer` (its recovered batches are sent first).
+    void setBuffer(std::unique_ptr<buffer::DiskBuffer> buffer);
+    const buffer::DiskBuffer *buffer() const { return m_buffer.get(); }
 
     void start();
     void stop();
@@ -57,8 +72,10 @@ public:
     void setHeartbeatSource(std::function<v1::Heartbeat()> source) { m_heartbeatSource = std::move(source); }
 
     State state() const { return m_state; }
-    bool canAccept() const { return m_pending.size() < m_config.maxPendingBatches; }
-    std::size_t pendingBatches() const { return m_pending.size(); }
+    bool canAccept() const { return m_buffer ? !m_aboveHighWatermark : m_pending.size() < m_config.maxPendingBatches; }
+    std::size_t pendingBatches() const { return m_buffer ? m_buffer->pendingRecords() : m_pending.size(); }
+    // Every batch up to this sequence survives a crash (0: none; without a buffer: none ever).
+    std::uint64_t durableThrough() const { return m_durableThrough; }
 
     struct Counters {
         quint64 batchesSent = 0;
@@ -74,6 +91,10 @@ public:
 Q_SIGNALS:
     void ready(const QString &nodeId);
     void acknowledged(quint64 batchSequence);
+    // Batches up to this sequence were synced to the buffer by the sync timer.
+    void durable(quint64 batchSequence);
+    // Back under the buffer's low watermark: send() accepts again.
+    void accepting();
     void commandReceived(const vanopticon::v1::SignedCommand &command);
     void refused(const QString &code, const QString &message);
 
@@ -95,6 +116,13 @@ private:
     void sendEnvelope(const v1::Envelope &envelope);
     void sendHeartbeat();
     QUrl channelUrl() const;
+    Result<void> bufferBatch(std::uint64_t sequence, std::size_t events, std::string frame);
+    void syncBuffer();
+    void refillFromBuffer();
+    void updateWatermark();
+    void expireBuffer();
+    void reportBufferDrops();
+    void forgetDroppedBatches();
 
     TransmitterConfig m_config;
     NodeIdentity &m_identity;
@@ -110,6 +138,14 @@ private:
     int m_attempt = 0;
     std::function<v1::Heartbeat()> m_heartbeatSource;
     Counters m_counters;
+    std::unique_ptr<buffer::DiskBuffer> m_buffer;
+    std::uint64_t m_lastQueued = 0; // buffered: the newest batch in m_pending
+    std::uint64_t m_lastAppended = 0;
+    std::uint64_t m_durableThrough = 0;
+    bool m_aboveHighWatermark = false;
+    std::uint64_t m_droppedReported = 0; // overflow, expiry and damage drops already logged
+    QTimer m_syncTimer;
+    QTimer m_expiryTimer;
 };
 
 } // namespace vanopticon::sentinel

@@ -112,4 +112,65 @@ Result<QJsonArray> EventRepository::evidence(const QList<qint64> &eventIds) {
     return items;
 }
 
+Result<EventPage> EventRepository::page(const EventQuery &request) {
+    QString sql = u"SELECT id, node_id, sequence, timestamp_ns, received_at, event_type, severity, host, message, "
+                  u"raw, fields FROM events WHERE 1"_s;
+    QVariantList values;
+    if (!request.nodeId.isEmpty()) {
+        sql += u" AND node_id = ?"_s;
+        values.append(request.nodeId);
+    }
+    if (request.sinceNs) {
+        sql += u" AND timestamp_ns >= ?"_s;
+        values.append(*request.sinceNs);
+    }
+    if (request.untilNs) {
+        sql += u" AND timestamp_ns < ?"_s;
+        values.append(*request.untilNs);
+    }
+    if (!request.text.isEmpty()) {
+        // The text as it is: LIKE's wildcards in it are escaped.
+        QString escaped = request.text;
+        escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+        sql += u" AND raw LIKE ? ESCAPE '\\'"_s;
+        values.append(QString(u'%' + escaped + u'%'));
+    }
+    if (request.after) {
+        sql += u" AND (timestamp_ns < ? OR (timestamp_ns = ? AND id < ?))"_s;
+        values << request.after->first << request.after->first << request.after->second;
+    }
+    sql += u" ORDER BY timestamp_ns DESC, id DESC LIMIT ?"_s;
+    values.append(request.limit + 1); // one more tells whether there is a next page
+    QSqlQuery query(m_db.handle());
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return sqlError(u"reading events"_s, query);
+    EventPage page;
+    std::pair<qint64, qint64> last {0, 0};
+    while (query.next()) {
+        if (page.items.size() == request.limit) {
+            page.next = last;
+            break;
+        }
+        const qint64 timestampNs = query.value(3).toLongLong();
+        last = {timestampNs, query.value(0).toLongLong()};
+        page.items.append(QJsonObject {
+            {u"event_id"_s, query.value(0).toLongLong()},
+            {u"node_id"_s, query.value(1).toString()},
+            {u"sequence"_s, query.value(2).toLongLong()},
+            {u"timestamp"_s, isoTime(timestampNs / 1'000'000)},
+            {u"received_at"_s, isoTime(query.value(4).toLongLong())},
+            {u"event_type"_s, query.value(5).toString()},
+            {u"severity"_s, query.value(6).toInt()},
+            {u"host"_s, query.value(7).toString()},
+            {u"message"_s, query.value(8).toString()},
+            {u"raw"_s, query.value(9).toString()},
+            {u"fields"_s, QJsonDocument::fromJson(query.value(10).toString().toUtf8()).object()},
+        });
+    }
+    return page;
+}
+
 } // namespace vanopticon::storage

@@ -24,6 +24,22 @@ struct StoredBatch {
     qint64 duplicates = 0;
 };
 
+// What GET /api/v1/events asks for: newest first, keyset-paged.
+struct EventQuery {
+    QString nodeId; // empty: every node
+    std::optional<qint64> sinceNs; // timestamp ≥ since
+    std::optional<qint64> untilNs; // timestamp < until
+    QString text; // found anywhere in the raw line (ASCII case-insensitive); empty: any
+    int limit = 100;
+    // Continue after this event (from EventPage::next): older, or as old with a smaller id.
+    std::optional<std::pair<qint64, qint64>> after; // (timestamp_ns, id)
+};
+
+struct EventPage {
+    QJsonArray items;
+    std::optional<std::pair<qint64, qint64>> next; // where the next page starts; none on the last
+};
+
 class EventRepository {
 public:
     explicit EventRepository(Database &db);
@@ -34,6 +50,10 @@ public:
 
     // Events by id, as the API shows evidence: {event_id, timestamp, event_type, message, fields}.
     Result<QJsonArray> evidence(const QList<qint64> &eventIds);
+
+    // Stored events as the API pages through them: {event_id, node_id, sequence, timestamp,
+    // received_at, event_type, severity, host, message, raw, fields}.
+    Result<EventPage> page(const EventQuery &query);
 
 private:
     Database &m_db;

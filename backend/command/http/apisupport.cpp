@@ -20,6 +20,7 @@ void registerApi(HttpServer &server, ApiContext &context) {
     registerAuditRoutes(server, context);
     registerStreamRoutes(server, context);
     registerSigmaRoutes(server, context);
+    registerEventRoutes(server, context);
     registerMetricsRoutes(server, context);
 }
 

@@ -45,5 +45,6 @@ void registerApprovalRoutes(HttpServer &server, ApiContext &context);
 void registerAuditRoutes(HttpServer &server, ApiContext &context);
 void registerStreamRoutes(HttpServer &server, ApiContext &context);
 void registerSigmaRoutes(HttpServer &server, ApiContext &context);
+void registerEventRoutes(HttpServer &server, ApiContext &context);
 void registerMetricsRoutes(HttpServer &server, ApiContext &context);
 } // namespace vanopticon::command

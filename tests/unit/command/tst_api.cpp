@@ -9,6 +9,8 @@
 #include "storage/auditlog.h"
 #include "storage/database.h"
 #include "storage/decisions.h"
+#include "storage/events.h"
+#include "storage/nodes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -227,6 +229,87 @@ private Q_SLOTS:
         const QJsonObject record = audit.json[u"items"_s].toArray().first().toObject();
         for (const char *key : {"id", "timestamp", "actor", "action", "resource", "outcome", "details", "hash"})
             QVERIFY2(record.contains(QLatin1StringView(key)), key);
+    }
+
+    // Stored raw events, newest first, a page at a time; filters by node, time and text.
+    void eventsArePagedNewestFirst() {
+        storage::NodeRepository nodes(m_db);
+        for (const QString &id : {u"node_a"_s, u"node_b"_s})
+            QVERIFY(nodes.create(storage::NodeRecord {id, id, QByteArray(32, 'k'), 1, 0, 0, {}, {}, 0, 0}).ok());
+        // 25 events on node_a one second apart (the last two at the same instant), 5 on node_b.
+        const qint64 base = 1'700'000'000'000'000'000;
+        for (const QString &node : {u"node_a"_s, u"node_b"_s}) {
+            EventBatch batch;
+            const int count = node == u"node_a"_s ? 25 : 5;
+            for (int i = 0; i < count; ++i) {
+                Event &event = batch.addEvent();
+                event.sequence = std::uint64_t(i + 1);
+                event.timestampNs = base + std::min(i, 23) * 1'000'000'000LL;
+                batch.setField(event, field::EventType, "auth_failed");
+                const std::string raw = "sshd: Failed password for user" + std::to_string(i) + " on "
+                    + node.toStdString() + (i == 7 ? " 100%_done" : "");
+                batch.setField(event, field::Raw, raw);
+            }
+            storage::EventRepository events(m_db);
+            QVERIFY(m_db.transaction([&]() -> Result<void> {
+                            auto stored = events.insertBatch(node, batch, 1);
+                            return stored ? Result<void>() : Result<void>(stored.error());
+                        })
+                        .ok());
+        }
+
+        QStringList seen;
+        QString cursor;
+        int pages = 0;
+        do {
+            const Reply page = request("GET",
+                u"/api/v1/events?node_id=node_a&limit=10"_s + (cursor.isEmpty() ? QString() : u"&cursor="_s + cursor),
+                {}, m_adminToken);
+            QCOMPARE(page.status, 200);
+            for (const QJsonValue &item : page.json[u"items"_s].toArray()) {
+                QCOMPARE(item[u"node_id"_s].toString(), u"node_a"_s);
+                seen.append(QString::number(item[u"sequence"_s].toInteger()));
+            }
+            cursor = page.json[u"next"_s].toString();
+            QVERIFY(page.json.contains(u"next"_s));
+            ++pages;
+        } while (!cursor.isEmpty() && pages < 10);
+        QCOMPARE(pages, 3);
+        QStringList expected;
+        for (int sequence = 25; sequence >= 1; --sequence)
+            expected.append(QString::number(sequence));
+        QCOMPARE(seen, expected); // newest first; equal times by id, none twice, none missed
+
+        const Reply all = request("GET", u"/api/v1/events?limit=1000"_s, {}, m_adminToken);
+        QCOMPARE(all.json[u"items"_s].toArray().size(), 30);
+        QVERIFY(all.json[u"next"_s].isNull());
+        const QJsonObject first = all.json[u"items"_s].toArray().first().toObject();
+        for (const char *key : {"event_id", "node_id", "sequence", "timestamp", "received_at", "event_type", "severity",
+                 "host", "message", "raw", "fields"})
+            QVERIFY2(first.contains(QLatin1StringView(key)), key);
+
+        // Time window: since inclusive, until exclusive (base + 3 s … base + 5 s: two events per node).
+        const Reply window = request(
+            "GET", u"/api/v1/events?since=2023-11-14T22:13:23Z&until=2023-11-14T22:13:25Z"_s, {}, m_adminToken);
+        QCOMPARE(window.status, 200);
+        QCOMPARE(window.json[u"items"_s].toArray().size(), 4);
+        // Text anywhere in the raw line, its LIKE wildcards taken literally.
+        const Reply text = request("GET", u"/api/v1/events?q=user1%20on%20node_b"_s, {}, m_adminToken);
+        QCOMPARE(text.json[u"items"_s].toArray().size(), 1);
+        const auto matches = [this](const QString &q) {
+            return request("GET", u"/api/v1/events?q="_s + q, {}, m_adminToken).json[u"items"_s].toArray().size();
+        };
+        QCOMPARE(matches(u"100%25_done"_s), 1);
+        QCOMPARE(matches(u"100_"_s), 0); // a wildcard _ would match the %
+        QCOMPARE(matches(u"1%25_d"_s), 0); // a wildcard % would match the 00
+        QCOMPARE(matches(u"FAILED%20PASSWORD"_s), 30); // ASCII case does not matter
+
+        // Refusals.
+        QCOMPARE(request("GET", u"/api/v1/events?cursor=bm9wZQ"_s, {}, m_adminToken).status, 400);
+        QCOMPARE(request("GET", u"/api/v1/events?since=yesterday"_s, {}, m_adminToken).status, 400);
+        QCOMPARE(request("GET", u"/api/v1/events?until=2023-11-14T22:13:25"_s, {}, m_adminToken).status, 400);
+        QCOMPARE(request("GET", u"/api/v1/events?limit=0"_s, {}, m_adminToken).status, 400);
+        QCOMPARE(request("GET", u"/api/v1/events"_s).status, 401);
     }
 
     void serverSentEventsDeliverNotifications() {

@@ -286,9 +286,13 @@ Result<void> Transmitter::bufferBatch(std::uint64_t sequence, std::size_t events
         return appended;
     m_lastAppended = sequence;
     if (m_config.syncInterval.count() == 0) {
-        if (auto synced = m_buffer->sync(); !synced)
-            return synced;
-        m_durableThrough = sequence;
+        if (auto synced = m_buffer->sync(); synced) {
+            m_durableThrough = sequence;
+        } else {
+            // Appended, so it is queued and will be sent; only its checkpoint waits for a sync.
+            qWarning("sentinel: %s; trying again", synced.error().message.c_str());
+            m_syncTimer.start(std::chrono::milliseconds(100));
+        }
     } else if (!m_syncTimer.isActive()) {
         m_syncTimer.start(m_config.syncInterval); // group commit: one sync for what comes meanwhile
     }

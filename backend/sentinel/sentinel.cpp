@@ -70,11 +70,13 @@ Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) 
 
 } // namespace
 
-Result<std::unique_ptr<buffer::DiskBuffer>> Sentinel::openBuffer(const buffer::BufferSettings &settings) const {
+Result<std::unique_ptr<buffer::DiskBuffer>> Sentinel::openBuffer(const buffer::BufferSettings &settings) {
     buffer::DiskBufferOptions options;
     options.directory = QDir(m_stateDir).filePath(QString::fromStdString(settings.path)).toStdString();
     options.maxBytes = settings.maxBytes;
     options.maxAge = settings.maxAge;
+    options.recoveredNote
+        = [this](std::uint64_t batch, std::string_view note) { applyRecoveredCheckpoints(batch, note); };
     auto opened = buffer::DiskBuffer::open(options);
     if (!opened)
         return opened.error();
@@ -159,15 +161,23 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
     transmitter.highWatermark = bufferSettings->highWatermark;
     transmitter.lowWatermark = bufferSettings->lowWatermark;
     m_transmitter = std::make_unique<Transmitter>(transmitter, *m_identity, *m_sequences);
+    readCheckpointFile();
     if (bufferSettings->type == buffer::BufferSettings::Type::Disk) {
         auto diskBuffer = openBuffer(*bufferSettings);
         if (!diskBuffer)
             return diskBuffer.error();
+        if (m_recoveredCheckpoints) {
+            // Batches synced after checkpoints.json was last written: their checkpoints were
+            // taken from the buffer; write them down before the records can go.
+            m_committedBatch = std::max(m_committedBatch, (*diskBuffer)->lastId());
+            if (auto saved = saveCheckpoints(); !saved)
+                return saved.error();
+        }
         m_transmitter->setBuffer(std::move(*diskBuffer));
     }
     m_transmitter->setHeartbeatSource([this] { return heartbeat(); });
     connect(m_transmitter.get(), &Transmitter::acknowledged, this, &Sentinel::onAcknowledged);
-    connect(m_transmitter.get(), &Transmitter::durable, this, &Sentinel::onAcknowledged);
+    connect(m_transmitter.get(), &Transmitter::durable, this, [this] { onAcknowledged(0); });
     connect(m_transmitter.get(), &Transmitter::accepting, this, &Sentinel::resumeIfAccepting);
     connect(m_transmitter.get(), &Transmitter::ready, this, &Sentinel::onReady);
     connect(m_transmitter.get(), &Transmitter::commandReceived, this, &Sentinel::onCommand);
@@ -190,8 +200,9 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
     for (const auto &source : m_sources) {
         Source *raw = source.get();
         source->setSink([this, raw](Delivery &&delivery) { onDelivery(*raw, std::move(delivery)); });
+        source->setDeliveryLimit(m_batchSize);
     }
-    loadCheckpoints();
+    resumeSources();
     return {};
 }
 
@@ -203,14 +214,13 @@ void Sentinel::start() {
 
 void Sentinel::onDelivery(const Source &source, Delivery &&delivery) {
     m_eventsCollected += delivery.events.size();
-    if (delivery.checkpoint)
-        m_batch.checkpoints[source.name()] = std::move(*delivery.checkpoint);
-    if (!delivery.events.empty()) {
-        m_batch.events += delivery.events.size();
-        if (m_batch.processed)
-            process(delivery.events); // joins a batch already enriched and filtered
-        m_batch.deliveries.push_back(std::move(delivery.events));
-    }
+    if (delivery.events.empty() && !delivery.checkpoint)
+        return;
+    m_batch.events += delivery.events.size();
+    if (m_batch.processed)
+        process(delivery.events); // joins a batch already enriched and filtered
+    m_batch.deliveries.push_back(std::move(delivery.events));
+    m_batch.checkpoints.emplace_back(source.name(), std::move(delivery.checkpoint));
     if (m_batch.events >= m_batchSize)
         flush();
     else if (!m_flushTimer.isActive())
@@ -224,69 +234,98 @@ void Sentinel::process(EventBatch &events) {
 
 void Sentinel::flush() {
     m_flushTimer.stop();
-    if (m_batch.deliveries.empty() && m_batch.checkpoints.empty())
+    if (m_batch.deliveries.empty())
         return;
     if (!m_batch.processed) {
         // Once, even when sending has to wait: a retry must not enrich twice.
         for (EventBatch &events : m_batch.deliveries)
             process(events);
-        std::erase_if(m_batch.deliveries, [](const EventBatch &events) { return events.empty(); });
         m_batch.processed = true;
     }
-    // At most batch_size events per wire batch: a file read at once can deliver far more, and
-    // neither the server's frame limit nor the buffer's record size may come near.
-    std::uint64_t lastSequence = m_batch.lastSequence;
     while (m_batch.next < m_batch.deliveries.size()) {
-        if (!m_transmitter->canAccept()) {
-            pauseSources(true); // resumes when the buffer drains or the server acknowledges
-            return;
-        }
-        const EventBatch &front = m_batch.deliveries[m_batch.next];
-        std::size_t count = 0;
-        std::size_t wholeEnd = m_batch.next;
-        EventBatch slice;
-        std::span<const EventBatch> chunk;
-        if (m_batch.offset == 0 && front.size() <= m_batchSize) {
-            while (wholeEnd < m_batch.deliveries.size() && count + m_batch.deliveries[wholeEnd].size() <= m_batchSize)
-                count += m_batch.deliveries[wholeEnd++].size();
-            chunk = std::span<const EventBatch>(&front, wholeEnd - m_batch.next);
-        } else {
-            const std::size_t end = std::min(front.size(), m_batch.offset + m_batchSize);
-            for (std::size_t i = m_batch.offset; i < end; ++i)
-                slice.copyFrom(front.events()[i]);
-            count = end - m_batch.offset;
-            chunk = std::span<const EventBatch>(&slice, 1);
-        }
-        auto sequence = m_transmitter->send(chunk);
-        if (!sequence) {
-            ++m_sendFailures;
-            qWarning("sentinel: could not queue %zu events: %s", count, sequence.error().message.c_str());
-            pauseSources(true);
-            // A full or failing disk gets better by itself or not at all: try again in a while.
-            QTimer::singleShot(std::chrono::seconds(1), this, &Sentinel::resumeIfAccepting);
-            return;
-        }
-        m_eventsSent += count;
-        lastSequence = m_batch.lastSequence = *sequence;
-        if (wholeEnd > m_batch.next) {
-            m_batch.next = wholeEnd;
-        } else if ((m_batch.offset += count) == front.size()) {
-            ++m_batch.next;
-            m_batch.offset = 0;
-        }
+        if (!sendChunk())
+            return; // held back; flushed again when the transmitter accepts
     }
-    if (lastSequence == 0 || m_transmitter->durableThrough() >= lastSequence) {
-        // Filtered out, or on disk in the buffer: the sources may move on.
-        for (auto &[name, checkpoint] : m_batch.checkpoints)
-            m_committed[name] = std::move(checkpoint);
-        if (!m_batch.checkpoints.empty()) {
-            if (auto saved = saveCheckpoints(); !saved)
-                qWarning("sentinel: %s", saved.error().message.c_str());
-        }
-    } else {
-        m_inFlight.push_back(InFlight {lastSequence, std::move(m_batch.checkpoints)});
-    }
+    // Checkpoints of deliveries the filter emptied at the end: safe once what was sent before is.
+    if (!m_batch.carried.empty())
+        m_inFlight.push_back(InFlight {m_lastSequence, std::move(m_batch.carried)});
     m_batch = Batch();
+    onAcknowledged(0);
+}
+
+namespace {
+
+std::string encodeCheckpoints(const std::map<std::string, std::string> &checkpoints) {
+    if (checkpoints.empty())
+        return {};
+    QJsonObject object;
+    for (const auto &[name, checkpoint] : checkpoints)
+        object.insert(QString::fromStdString(name), QString::fromStdString(checkpoint));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
+}
+
+} // namespace
+
+// One wire batch from m_batch: whole deliveries while they fit in batch_size events, else the
+// next batch_size events of a larger one (a source that ignores its delivery limit). It carries
+// the checkpoints of the deliveries it completes. False when the transmitter cannot take it.
+bool Sentinel::sendChunk() {
+    if (!m_transmitter->canAccept()) {
+        pauseSources(true); // resumes when the buffer drains or the server acknowledges
+        return false;
+    }
+    Checkpoints completed = m_batch.carried;
+    const auto complete = [&](std::size_t index) {
+        const auto &[name, checkpoint] = m_batch.checkpoints[index];
+        if (checkpoint)
+            completed[name] = *checkpoint;
+    };
+    const EventBatch &front = m_batch.deliveries[m_batch.next];
+    std::size_t count = 0;
+    std::size_t end = m_batch.next;
+    std::size_t offset = 0;
+    EventBatch slice;
+    std::span<const EventBatch> chunk;
+    if (m_batch.offset == 0 && front.size() <= m_batchSize) {
+        while (end < m_batch.deliveries.size() && count + m_batch.deliveries[end].size() <= m_batchSize) {
+            count += m_batch.deliveries[end].size();
+            complete(end++);
+        }
+        chunk = std::span<const EventBatch>(&front, end - m_batch.next);
+    } else {
+        const std::size_t sliceEnd = std::min(front.size(), m_batch.offset + m_batchSize);
+        for (std::size_t i = m_batch.offset; i < sliceEnd; ++i)
+            slice.copyFrom(front.events()[i]);
+        count = sliceEnd - m_batch.offset;
+        if (sliceEnd == front.size())
+            complete(m_batch.next);
+        end = sliceEnd == front.size() ? m_batch.next + 1 : m_batch.next;
+        offset = sliceEnd == front.size() ? 0 : sliceEnd;
+        chunk = std::span<const EventBatch>(&slice, 1);
+    }
+    if (count == 0) {
+        // All left empty by the filter: their checkpoints go with the next wire batch.
+        m_batch.carried = std::move(completed);
+        m_batch.next = end;
+        return true;
+    }
+    auto sequence = m_transmitter->send(chunk, encodeCheckpoints(completed));
+    if (!sequence) {
+        ++m_sendFailures;
+        qWarning("sentinel: could not queue %zu events: %s", count, sequence.error().message.c_str());
+        pauseSources(true);
+        // A full or failing disk gets better by itself or not at all: try again in a while.
+        QTimer::singleShot(std::chrono::seconds(1), this, &Sentinel::resumeIfAccepting);
+        return false;
+    }
+    m_eventsSent += count;
+    m_lastSequence = *sequence;
+    m_batch.carried.clear();
+    if (!completed.empty())
+        m_inFlight.push_back(InFlight {*sequence, std::move(completed)});
+    m_batch.next = end;
+    m_batch.offset = offset;
+    return true;
 }
 
 void Sentinel::resumeIfAccepting() {
@@ -296,11 +335,21 @@ void Sentinel::resumeIfAccepting() {
     }
 }
 
+// Batches up to `batchSequence` are stored by the server (0: something else changed, such as a
+// sync of the buffer). Checkpoints move as far as batches are safe, durable or stored.
 void Sentinel::onAcknowledged(quint64 batchSequence) {
+    m_lastAcknowledged = std::max<std::uint64_t>(m_lastAcknowledged, batchSequence);
+    commitThrough(std::max(m_lastAcknowledged, m_transmitter->durableThrough()));
+    if (batchSequence > 0)
+        resumeIfAccepting();
+}
+
+void Sentinel::commitThrough(std::uint64_t batchSequence) {
     bool advanced = false;
     while (!m_inFlight.empty() && m_inFlight.front().sequence <= batchSequence) {
         for (auto &[name, checkpoint] : m_inFlight.front().checkpoints)
             m_committed[name] = std::move(checkpoint);
+        m_committedBatch = std::max(m_committedBatch, m_inFlight.front().sequence);
         m_inFlight.pop_front();
         advanced = true;
     }
@@ -308,7 +357,6 @@ void Sentinel::onAcknowledged(quint64 batchSequence) {
         if (auto saved = saveCheckpoints(); !saved)
             qWarning("sentinel: %s", saved.error().message.c_str());
     }
-    resumeIfAccepting();
 }
 
 void Sentinel::pauseSources(bool paused) {
@@ -351,30 +399,55 @@ void Sentinel::onCommand(const v1::SignedCommand &command) {
     m_transmitter->sendCommandResult(result);
 }
 
-void Sentinel::loadCheckpoints() {
+// checkpoints.json: {"batch": N, "sources": {name: checkpoint}}, current up to batch N (an
+// older flat {name: checkpoint} is read as batch 0).
+void Sentinel::readCheckpointFile() {
     QFile file(m_stateDir + u"/checkpoints.json"_s);
     if (!file.open(QIODevice::ReadOnly))
         return; // first start: each source begins where its configuration says
     const QJsonObject saved = QJsonDocument::fromJson(file.read(16 << 20)).object();
-    for (const auto &source : m_sources) {
-        const QJsonValue checkpoint = saved.value(QString::fromStdString(source->name()));
-        if (!checkpoint.isString())
-            continue;
-        const std::string text = checkpoint.toString().toStdString();
-        if (auto resumed = source->resume(text); !resumed) {
-            qWarning("sentinel: %s; starting this source afresh", resumed.error().message.c_str());
-            continue;
+    const bool current = saved.value(u"sources"_s).isObject();
+    const QJsonObject sources = current ? saved.value(u"sources"_s).toObject() : saved;
+    for (auto it = sources.begin(); it != sources.end(); ++it) {
+        if (it.value().isString())
+            m_committed[it.key().toStdString()] = it.value().toString().toStdString();
+    }
+    if (current)
+        m_committedBatch = std::uint64_t(std::max<qint64>(0, saved.value(u"batch"_s).toInteger()));
+}
+
+// A record the buffer recovered: its checkpoints are newer than the file's if its batch is.
+void Sentinel::applyRecoveredCheckpoints(std::uint64_t batch, std::string_view note) {
+    if (batch <= m_committedBatch)
+        return;
+    const QJsonObject checkpoints = QJsonDocument::fromJson(QByteArray(note.data(), qsizetype(note.size()))).object();
+    for (auto it = checkpoints.begin(); it != checkpoints.end(); ++it) {
+        if (it.value().isString()) {
+            m_committed[it.key().toStdString()] = it.value().toString().toStdString();
+            m_recoveredCheckpoints = true;
         }
-        m_committed[source->name()] = text;
+    }
+}
+
+void Sentinel::resumeSources() {
+    for (const auto &source : m_sources) {
+        const auto it = m_committed.find(source->name());
+        if (it == m_committed.end())
+            continue;
+        if (auto resumed = source->resume(it->second); !resumed) {
+            qWarning("sentinel: %s; starting this source afresh", resumed.error().message.c_str());
+            m_committed.erase(it);
+        }
     }
 }
 
 Result<void> Sentinel::saveCheckpoints() {
-    QJsonObject checkpoints;
+    QJsonObject sources;
     for (const auto &[name, checkpoint] : m_committed)
-        checkpoints.insert(QString::fromStdString(name), QString::fromStdString(checkpoint));
+        sources.insert(QString::fromStdString(name), QString::fromStdString(checkpoint));
+    const QJsonObject saved {{u"batch"_s, qint64(m_committedBatch)}, {u"sources"_s, sources}};
     return writeFileAtomically(
-        QString(m_stateDir + u"/checkpoints.json"_s).toStdString(), QJsonDocument(checkpoints).toJson().toStdString());
+        QString(m_stateDir + u"/checkpoints.json"_s).toStdString(), QJsonDocument(saved).toJson().toStdString());
 }
 
 v1::Heartbeat Sentinel::heartbeat() const {

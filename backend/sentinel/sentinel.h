@@ -39,8 +39,15 @@ struct SentinelOptions {
 };
 
 // The agent on a monitored host: collect → parse → enrich → filter → batch → transmit, and
-// respond to signed commands. File positions are saved only after the server acknowledged the
-// events read up to them, so a restart does not skip lines.
+// respond to signed commands.
+//
+// Exactly once across crashes: a source's checkpoint (where to resume) moves only once the
+// events before it are safe. With a disk buffer each wire batch carries, in its buffer record,
+// the checkpoints of the deliveries it completes, so batch and checkpoints become durable in the
+// same sync; checkpoints.json records up to which batch it is current, and after a crash the
+// checkpoints of later records are taken from the buffer. Without one they move when the
+// server acknowledges. Sources deliver at most batch_size events at a time, so a wire batch
+// never ends inside a delivery (else a crash between two parts would send the first twice).
 class Sentinel : public QObject {
     Q_OBJECT
 public:
@@ -58,20 +65,24 @@ Q_SIGNALS:
     void ready(const QString &nodeId);
 
 private:
-    // Deliveries waiting to be sent together, and each source's checkpoint after them.
+    using Checkpoints = std::map<std::string, std::string>; // by source name
+    // Deliveries waiting to be sent together. `checkpoints[i]` is where delivery i's source
+    // stands after it (absent: the source keeps none).
     struct Batch {
         std::vector<EventBatch> deliveries;
+        std::vector<std::pair<std::string, std::optional<std::string>>> checkpoints;
         std::size_t events = 0;
-        std::map<std::string, std::string> checkpoints;
         bool processed = false; // enriched and filtered
         // What is sent already: deliveries before `next`, and `offset` events of that one.
         std::size_t next = 0;
         std::size_t offset = 0;
-        std::uint64_t lastSequence = 0; // of the last wire batch sent from it
+        Checkpoints carried; // of deliveries left empty by the filter, for the next wire batch
     };
+    // The checkpoints after a wire batch: saved once it is durable in the buffer, or, without a
+    // buffer, once the server acknowledged it.
     struct InFlight {
         std::uint64_t sequence;
-        std::map<std::string, std::string> checkpoints;
+        Checkpoints checkpoints;
     };
 
     Sentinel() = default;
@@ -79,13 +90,17 @@ private:
     void onDelivery(const Source &source, Delivery &&delivery);
     void flush();
     void process(EventBatch &events);
+    bool sendChunk();
+    void commitThrough(std::uint64_t batchSequence);
     void onAcknowledged(quint64 batchSequence);
     void resumeIfAccepting();
-    Result<std::unique_ptr<buffer::DiskBuffer>> openBuffer(const buffer::BufferSettings &settings) const;
+    Result<std::unique_ptr<buffer::DiskBuffer>> openBuffer(const buffer::BufferSettings &settings);
     void onReady(const QString &nodeId);
     void onCommand(const v1::SignedCommand &command);
     void pauseSources(bool paused);
-    void loadCheckpoints();
+    void readCheckpointFile();
+    void applyRecoveredCheckpoints(std::uint64_t batch, std::string_view note);
+    void resumeSources();
     Result<void> saveCheckpoints();
     v1::Heartbeat heartbeat() const;
 
@@ -102,8 +117,12 @@ private:
     std::unique_ptr<Responder> m_responder; // once enrolled: it needs the node id and server key
 
     Batch m_batch;
+    std::uint64_t m_lastSequence = 0; // of the last wire batch sent
+    std::uint64_t m_lastAcknowledged = 0;
     std::deque<InFlight> m_inFlight; // sent, awaiting acknowledgement (or, buffered, the sync)
-    std::map<std::string, std::string> m_committed; // acknowledged checkpoints, by source name
+    Checkpoints m_committed; // safe to resume from: in the buffer, or stored by the server
+    std::uint64_t m_committedBatch = 0; // m_committed includes every batch's checkpoints up to this one
+    bool m_recoveredCheckpoints = false; // the buffer's recovery moved m_committed
     QTimer m_flushTimer;
     bool m_paused = false;
     quint64 m_eventsCollected = 0;

@@ -3,17 +3,14 @@
 // while the server is down, is killed with SIGKILL, and after both come back every line is
 // stored exactly once, in order.
 #include "support/daemonprocesses.h"
+#include "support/markedlines.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,20 +23,8 @@ namespace {
 
 const QString kMarker = u"delivery-check"_s;
 
-// sshd failures with a marked user name (`marker`-N) and a random session tag, so that batches
-// do not compress to nothing.
 QByteArray authLines(int first, int count, const QString &marker = kMarker) {
-    QByteArray lines;
-    const QString stamp = QLocale::c().toString(QDateTime::currentDateTime(), u"MMM d HH:mm:ss"_s);
-    QRandomGenerator random {quint32(first)};
-    for (int i = first; i < first + count; ++i)
-        lines += (stamp
-            + u" web-01 sshd[4242]: Failed password for invalid user %1 from 198.51.100.7 port %2 ssh2 [%3]\n"_s
-                  .arg(marker + u'-' + QString::number(i))
-                  .arg(40000 + i % 20000)
-                  .arg(QString::number(random.generate64(), 16) + QString::number(random.generate64(), 16)))
-                     .toUtf8();
-    return lines;
+    return markedAuthLines(first, count, marker);
 }
 
 QByteArray readAll(const QString &path) {
@@ -65,26 +50,7 @@ class TestDelivery : public QObject {
     }
 
     // The stored lines with `marker`, in the order of their sequence numbers.
-    QStringList stored(const QString &marker = kMarker) {
-        QStringList users;
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"delivery"_s);
-            db.setDatabaseName(m_server->databasePath());
-            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
-            if (db.open()) {
-                QSqlQuery query(db);
-                if (query.exec(u"SELECT raw FROM events WHERE raw LIKE '%%1-%' ORDER BY sequence"_s.arg(marker))) {
-                    static const QRegularExpression user(u"user (\\S+) from"_s);
-                    while (query.next())
-                        users.append(user.match(query.value(0).toString()).captured(1));
-                } else {
-                    qWarning("%s", qPrintable(query.lastError().text()));
-                }
-            }
-        }
-        QSqlDatabase::removeDatabase(u"delivery"_s);
-        return users;
-    }
+    QStringList stored(const QString &marker = kMarker) { return storedMarkedUsers(m_server->databasePath(), marker); }
 
     bool waitForStored(int count) {
         return QTest::qWaitFor([&] { return stored().size() >= count; }, 20000);
@@ -95,7 +61,7 @@ class TestDelivery : public QObject {
         QFile file(path(dataDir + u"/sentinel/checkpoints.json"_s));
         if (!file.open(QIODevice::ReadOnly))
             return -1;
-        const QJsonObject sources = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonObject sources = QJsonDocument::fromJson(file.readAll()).object().value(u"sources"_s).toObject();
         for (const QJsonValue &value : sources) {
             const QJsonObject files = QJsonDocument::fromJson(value.toString().toUtf8()).object();
             const QString position = files.value(path(log)).toString();
@@ -120,12 +86,7 @@ class TestDelivery : public QObject {
             > 0;
     }
 
-    static QStringList expected(int count) {
-        QStringList users;
-        for (int i = 0; i < count; ++i)
-            users.append(kMarker + u'-' + QString::number(i));
-        return users;
-    }
+    static QStringList expected(int count) { return markedUsers(count, kMarker); }
 
 private Q_SLOTS:
     void initTestCase() {

@@ -168,6 +168,8 @@ Result<void> DiskBuffer::recover() {
         for (const RecordIndex &index : scan.records) {
             segment.records.push_back(Record {index, false});
             segment.unacknowledgedEvents += index.events;
+            if (index.noteLength > 0 && m_options.recoveredNote)
+                m_options.recoveredNote(index.id, bodyOf(*content, index).note);
         }
         segment.unacknowledged = segment.records.size();
         m_lastId = scan.records.back().id;
@@ -221,15 +223,17 @@ Result<void> DiskBuffer::closeActive() {
     return synced;
 }
 
-Result<void> DiskBuffer::append(std::uint64_t id, std::uint32_t events, std::string_view payload, std::int64_t nowMs) {
+Result<void> DiskBuffer::append(
+    std::uint64_t id, std::uint32_t events, std::string_view payload, std::string_view note, std::int64_t nowMs) {
     if (id <= m_lastId)
         return Error {"record " + std::to_string(id) + " is not above the last one, " + std::to_string(m_lastId)};
-    if (payload.size() > m_options.maxRecordBytes)
-        return Error {"a record of " + std::to_string(payload.size()) + " bytes is over the limit of "
+    const std::uint64_t length = payload.size() + note.size();
+    if (length > m_options.maxRecordBytes)
+        return Error {"a record of " + std::to_string(length) + " bytes is over the limit of "
             + std::to_string(m_options.maxRecordBytes)};
-    const std::uint64_t recordBytes = kRecordHeaderBytes + payload.size();
+    const std::uint64_t recordBytes = kRecordHeaderBytes + length;
     if (recordBytes + kSegmentMagic.size() > m_options.maxBytes)
-        return Error {"a record of " + std::to_string(payload.size()) + " bytes does not fit in the buffer"};
+        return Error {"a record of " + std::to_string(length) + " bytes does not fit in the buffer"};
     // Full: the oldest records go (counted), the newest stay.
     while (!m_segments.empty() && m_bytes + recordBytes + kSegmentMagic.size() > m_options.maxBytes) {
         if (m_segments.size() == 1 && m_fd >= 0) {
@@ -249,7 +253,7 @@ Result<void> DiskBuffer::append(std::uint64_t id, std::uint32_t events, std::str
             return opened;
     }
     m_scratch.clear();
-    encodeRecord(RecordHeader {std::uint32_t(payload.size()), id, events, nowMs}, payload, m_scratch);
+    encodeRecord(RecordHeader {id, events, nowMs}, payload, note, m_scratch);
     Segment &active = m_segments.back();
     if (!writeAll(m_fd, m_scratch)) {
         const Error error {systemError("cannot append to", active.path)};
@@ -260,7 +264,8 @@ Result<void> DiskBuffer::append(std::uint64_t id, std::uint32_t events, std::str
         }
         return error;
     }
-    active.records.push_back(Record {RecordIndex {id, m_activeBytes, std::uint32_t(payload.size()), events, nowMs}});
+    active.records.push_back(
+        Record {RecordIndex {id, m_activeBytes, std::uint32_t(length), std::uint32_t(note.size()), events, nowMs}});
     ++active.unacknowledged;
     active.unacknowledgedEvents += events;
     active.bytes += recordBytes;
@@ -336,12 +341,12 @@ void DiskBuffer::dropSegment(std::size_t index, std::uint64_t *droppedEvents) {
 }
 
 Result<std::vector<BufferedRecord>> DiskBuffer::read(
-    std::uint64_t after, std::size_t maxRecords, std::uint64_t maxBytes) {
+    std::uint64_t after, std::uint64_t through, std::size_t maxRecords, std::uint64_t maxBytes) {
     std::vector<BufferedRecord> out;
     std::uint64_t bytes = 0;
     std::string raw;
     for (Segment &segment : m_segments) {
-        if (out.size() >= maxRecords || bytes >= maxBytes)
+        if (out.size() >= maxRecords || bytes >= maxBytes || segment.firstId > through)
             break;
         if (segment.unacknowledged == 0 || segment.records.back().index.id <= after)
             continue;
@@ -351,12 +356,12 @@ Result<std::vector<BufferedRecord>> DiskBuffer::read(
         for (Record &record : segment.records) {
             if (record.acknowledged || record.index.id <= after)
                 continue;
-            if (out.size() >= maxRecords || bytes >= maxBytes)
+            if (out.size() >= maxRecords || bytes >= maxBytes || record.index.id > through)
                 break;
             bool intact = readAll(fd, record.index.offset, kRecordHeaderBytes + record.index.length, raw);
             std::string_view payload;
             if (intact)
-                payload = checkedPayload(raw, record.index, intact);
+                payload = checkedBody(raw, record.index, intact).payload;
             if (!intact) {
                 // Changed on disk since it was written: it cannot be sent; count it and go on.
                 m_counters.eventsDroppedCorrupt += record.index.events;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ struct DiskBufferOptions {
     std::chrono::milliseconds maxAge {std::chrono::hours(24 * 7)}; // older segments are dropped (counted)
     std::uint64_t segmentBytes = 16ull << 20; // a segment is closed once it reaches this size
     std::uint32_t maxRecordBytes = 64u << 20;
+    // Called by open() with the note of every record it recovers, oldest first.
+    std::function<void(std::uint64_t id, std::string_view note)> recoveredNote;
 };
 
 // One record read back: a batch as the transmitter framed it.
@@ -40,8 +43,9 @@ struct BufferedRecord {
 //
 // open() recovers what a crash left: every segment is read and checked; a record torn by the
 // crash, and anything after it, is cut off (truncated); everything before is kept and read()
-// gives it again. Acknowledgements are not kept across a restart: what was acknowledged in a
-// segment not yet deleted is sent again, and the server drops it by (node, sequence).
+// gives it again, with the note appended with it (recoveredNote). Acknowledgements are not kept
+// across a restart: what was acknowledged in a segment not yet deleted is sent again, and the
+// server drops it by (node, sequence).
 //
 // Not thread-safe; owned by the transmitter's thread.
 class DiskBuffer {
@@ -75,15 +79,19 @@ public:
     DiskBuffer(const DiskBuffer &) = delete;
     DiskBuffer &operator=(const DiskBuffer &) = delete;
 
-    // `id` must be above every id appended before (the batch sequence). Dropping the oldest
-    // segments first when the buffer would exceed maxBytes. Not durable until sync().
-    Result<void> append(std::uint64_t id, std::uint32_t events, std::string_view payload, std::int64_t nowMs);
+    // `id` must be above every id appended before (the batch sequence); `note` is kept with the
+    // record and given back only by recovery. Drops the oldest segments first when the buffer
+    // would exceed maxBytes. Not durable until sync().
+    Result<void> append(
+        std::uint64_t id, std::uint32_t events, std::string_view payload, std::string_view note, std::int64_t nowMs);
     Result<void> sync();
     // The server stored record `id`: once a segment holds nothing else unacknowledged it goes.
     void acknowledge(std::uint64_t id);
-    // Unacknowledged records with ids above `after`, oldest first, at most `maxRecords` and
-    // about `maxBytes` of payload. A record that no longer reads back intact is dropped (counted).
-    Result<std::vector<BufferedRecord>> read(std::uint64_t after, std::size_t maxRecords, std::uint64_t maxBytes);
+    // Unacknowledged records with ids above `after` and up to `through`, oldest first, at most
+    // `maxRecords` and about `maxBytes` of payload. A record that no longer reads back intact is
+    // dropped (counted).
+    Result<std::vector<BufferedRecord>> read(
+        std::uint64_t after, std::uint64_t through, std::size_t maxRecords, std::uint64_t maxBytes);
     // Drops the segments whose newest record is older than maxAge; returns the events dropped.
     std::uint64_t expire(std::int64_t nowMs);
 

@@ -10,28 +10,31 @@ namespace vanopticon::sentinel::buffer {
 
 // The on-disk format of a buffer segment: an 8-byte magic, then records, each
 //
-//   u32 payload length │ u32 CRC-32C │ u64 id │ u32 events │ u32 zero │ i64 appended (ms) │ payload
+//   u32 length │ u32 CRC-32C │ u64 id │ u32 events │ u32 note length │ i64 appended (ms) │ payload │ note
 //
-// little-endian. The CRC covers everything after itself (id … payload), so a record torn by a
-// crash or changed on disk is recognised; a length is only believed once its CRC agrees.
+// little-endian; `length` counts payload and note. The note is a few bytes the writer keeps with
+// the batch and gets back after a crash (the sentinel: its sources' checkpoints after the batch,
+// so that batch and checkpoints are durable together). The CRC covers everything after itself
+// (id … note), so a record torn by a crash or changed on disk is recognised; a length is only
+// believed once its CRC agrees.
 inline constexpr std::string_view kSegmentMagic {"VNOBUF01", 8};
 inline constexpr std::size_t kRecordHeaderBytes = 32;
 
 struct RecordHeader {
-    std::uint32_t length = 0;
     std::uint64_t id = 0;
     std::uint32_t events = 0;
     std::int64_t appendedMs = 0;
 };
 
-// Appends header and payload to `out`.
-void encodeRecord(const RecordHeader &header, std::string_view payload, std::string &out);
+// Appends header, payload and note to `out`.
+void encodeRecord(const RecordHeader &header, std::string_view payload, std::string_view note, std::string &out);
 
 // Where a record sits in its segment.
 struct RecordIndex {
     std::uint64_t id = 0;
     std::uint64_t offset = 0; // of the header
-    std::uint32_t length = 0; // of the payload
+    std::uint32_t length = 0; // of payload and note
+    std::uint32_t noteLength = 0;
     std::uint32_t events = 0;
     std::int64_t appendedMs = 0;
 };
@@ -50,8 +53,16 @@ struct SegmentScan {
 // (each above `previousId`).
 SegmentScan scanSegment(std::string_view content, std::uint32_t maxRecordBytes, std::uint64_t previousId);
 
-// Checks the record at `bytes` (header and payload, as read back) and returns its payload, or
-// an empty view with `ok` false.
-std::string_view checkedPayload(std::string_view bytes, const RecordIndex &expected, bool &ok);
+struct RecordBody {
+    std::string_view payload;
+    std::string_view note;
+};
+
+// Checks the record at `bytes` (header, payload and note, as read back) and returns its body, or
+// an empty one with `ok` false.
+RecordBody checkedBody(std::string_view bytes, const RecordIndex &expected, bool &ok);
+
+// The body of a record scanSegment() accepted, within the segment's `content`.
+RecordBody bodyOf(std::string_view content, const RecordIndex &record);
 
 } // namespace vanopticon::sentinel::buffer

@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
+#include <vector>
+
 namespace vanopticon::sentinel {
 
 namespace {
@@ -59,10 +61,14 @@ void FileSource::wake() {
 }
 
 void FileSource::pollNow() {
-    LineChunk chunk;
-    const TailPollResult result
-        = m_tail.poll([&chunk](std::string_view line, const FilePosition &) { chunk.append(line); });
-    chunk.setEnd(m_tail.position());
+    std::vector<LineChunk> chunks(1);
+    const TailPollResult result = m_tail.poll([&](std::string_view line, const FilePosition &after) {
+        if (chunks.back().size() == m_maxChunkLines)
+            chunks.emplace_back();
+        chunks.back().append(line);
+        chunks.back().setEnd(after);
+    });
+    chunks.back().setEnd(m_tail.position()); // past lines skipped after the last one, too
 
     if (m_tail.lastError() != m_reportedError) {
         m_reportedError = m_tail.lastError();
@@ -72,8 +78,10 @@ void FileSource::pollNow() {
     watchWhatExists();
     if (result.more)
         wake();
-    if (!chunk.empty())
-        Q_EMIT linesRead(chunk);
+    for (const LineChunk &chunk : chunks) {
+        if (!chunk.empty())
+            Q_EMIT linesRead(chunk);
+    }
 }
 
 void FileSource::watchWhatExists() {

@@ -16,7 +16,8 @@ namespace vanopticon::sentinel {
 
 // The Qt edge of one file source: drives a FileTail from a timer (config.pollInterval) and
 // wakes at once when QFileSystemWatcher reports a change of the file or of its directory
-// (creation, rename). Each poll that read lines emits them as one chunk.
+// (creation, rename). Each poll that read lines emits them in chunks of at most
+// maxChunkLines, each with the position after its own last line.
 class FileSource : public QObject {
     Q_OBJECT
 public:
@@ -25,6 +26,7 @@ public:
     const SourceConfig &config() const { return m_config; }
     // Continue where a previous run's acknowledged position says. Call before start().
     void resumeFrom(const FilePosition &position);
+    void setMaxChunkLines(std::size_t lines) { m_maxChunkLines = lines > 0 ? lines : 1; }
     void start();
     void stop();
     bool isRunning() const { return m_running; }
@@ -54,6 +56,7 @@ private:
     QFileSystemWatcher m_watcher;
     std::string m_reportedError;
     bool m_running = false;
+    std::size_t m_maxChunkLines = 500;
 };
 
 } // namespace vanopticon::sentinel

@@ -35,6 +35,11 @@ public:
 
     const std::string &name() const { return m_name; }
     void setSink(Sink sink) { m_sink = std::move(sink); }
+    // The most events one delivery should hold (the pipeline's batch_size). A source with
+    // checkpoints cuts what it read into deliveries of at most this many, each with its own
+    // checkpoint, so that a wire batch never ends inside a delivery.
+    void setDeliveryLimit(std::size_t events) { m_deliveryLimit = events > 0 ? events : 1; }
+    std::size_t deliveryLimit() const { return m_deliveryLimit; }
 
     // Called before start() with the last acknowledged checkpoint; a source that cannot resume
     // ignores it. An unusable checkpoint is an error (the caller logs it and starts afresh).
@@ -63,6 +68,7 @@ protected:
 private:
     std::string m_name;
     Sink m_sink;
+    std::size_t m_deliveryLimit = 500;
     bool m_backedUp = false;
 };
 

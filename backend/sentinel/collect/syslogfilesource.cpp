@@ -89,6 +89,7 @@ void SyslogFileSource::addFile(const std::string &path) {
     if (m_running && isGlob(m_config.path))
         config.startAt = StartAt::Beginning;
     auto file = std::make_unique<FileSource>(std::move(config));
+    file->setMaxChunkLines(deliveryLimit());
     if (const auto it = m_resumeAt.find(path); it != m_resumeAt.end())
         file->resumeFrom(it->second);
     connect(file.get(), &FileSource::linesRead, this, [this, path](const LineChunk &chunk) { onLines(path, chunk); });

@@ -253,7 +253,7 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     Q_EMIT ready(QString::fromStdString(welcome.node_id()));
 }
 
-Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches) {
+Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches, std::string_view note) {
     if (!canAccept())
         return makeError(
             m_buffer ? "the buffer is above its high watermark" : "the queue of unacknowledged batches is full");
@@ -266,7 +266,7 @@ Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches) {
     ++m_nextBatch;
     std::string frame = wire::encodeEnvelope(envelope);
     if (m_buffer) {
-        if (auto buffered = bufferBatch(sequence, *count, std::move(frame)); !buffered)
+        if (auto buffered = bufferBatch(sequence, *count, std::move(frame), note); !buffered)
             return buffered.error();
         ++m_counters.batchesSent;
         return sequence;
@@ -278,10 +278,11 @@ Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches) {
     return sequence;
 }
 
-Result<void> Transmitter::bufferBatch(std::uint64_t sequence, std::size_t events, std::string frame) {
+Result<void> Transmitter::bufferBatch(
+    std::uint64_t sequence, std::size_t events, std::string frame, std::string_view note) {
     const std::uint64_t previous = m_lastAppended;
-    if (auto appended
-        = m_buffer->append(sequence, static_cast<std::uint32_t>(events), frame, QDateTime::currentMSecsSinceEpoch());
+    if (auto appended = m_buffer->append(
+            sequence, static_cast<std::uint32_t>(events), frame, note, QDateTime::currentMSecsSinceEpoch());
         !appended)
         return appended;
     m_lastAppended = sequence;
@@ -289,7 +290,7 @@ Result<void> Transmitter::bufferBatch(std::uint64_t sequence, std::size_t events
         if (auto synced = m_buffer->sync(); synced) {
             m_durableThrough = sequence;
         } else {
-            // Appended, so it is queued and will be sent; only its checkpoint waits for a sync.
+            // Appended, so it will be sent once a sync succeeds.
             qWarning("sentinel: %s; trying again", synced.error().message.c_str());
             m_syncTimer.start(std::chrono::milliseconds(100));
         }
@@ -297,9 +298,11 @@ Result<void> Transmitter::bufferBatch(std::uint64_t sequence, std::size_t events
         m_syncTimer.start(m_config.syncInterval); // group commit: one sync for what comes meanwhile
     }
     updateWatermark();
+    // Sent only once durable: were the server to store a batch that a crash here then lost, the
+    // sources would read it again from their older checkpoints and it would be stored twice.
     // Straight into flight when nothing older waits on disk and there is room; else it waits
     // its turn in the buffer.
-    if (m_lastQueued == previous && m_pending.size() < m_config.maxPendingBatches) {
+    if (m_durableThrough >= sequence && m_lastQueued == previous && m_pending.size() < m_config.maxPendingBatches) {
         m_pending.push_back(PendingBatch {sequence, events, std::move(frame)});
         m_lastQueued = sequence;
         if (m_state == State::Ready)
@@ -320,6 +323,7 @@ void Transmitter::syncBuffer() {
     }
     if (m_durableThrough < m_lastAppended) {
         m_durableThrough = m_lastAppended;
+        refillFromBuffer();
         Q_EMIT durable(m_durableThrough);
     }
 }
@@ -328,7 +332,8 @@ void Transmitter::refillFromBuffer() {
     if (!m_buffer || m_pending.size() >= m_config.maxPendingBatches)
         return;
     constexpr std::uint64_t kMaxReadBytes = 16 << 20;
-    auto records = m_buffer->read(m_lastQueued, m_config.maxPendingBatches - m_pending.size(), kMaxReadBytes);
+    auto records
+        = m_buffer->read(m_lastQueued, m_durableThrough, m_config.maxPendingBatches - m_pending.size(), kMaxReadBytes);
     if (!records) {
         qWarning("sentinel: cannot read the buffer: %s", records.error().message.c_str());
         return;

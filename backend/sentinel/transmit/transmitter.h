@@ -19,6 +19,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 class QWebSocket;
 
@@ -45,9 +46,9 @@ struct TransmitterConfig {
 // sends event batches and keeps each until the server acknowledges it (resending after a
 // reconnect), sends heartbeats, and passes signed commands up to the responder.
 //
-// With a DiskBuffer (setBuffer) every batch is appended to it before it is sent, and read back
-// from it after a restart or when more are waiting than maxPendingBatches; a batch is durable
-// (durableThrough()) once synced, and leaves the buffer when the server acknowledges it.
+// With a DiskBuffer (setBuffer) every batch is appended to it and sent once synced (durable,
+// durableThrough()), and read back from it after a restart or when more are waiting than
+// maxPendingBatches; it leaves the buffer when the server acknowledges it.
 class Transmitter : public QObject {
     Q_OBJECT
 public:
@@ -64,8 +65,10 @@ public:
     void stop();
 
     // Numbers the events and queues them as one wire batch; returns the batch's sequence.
-    // Fails when the queue of unacknowledged batches is full (the caller holds back).
-    Result<std::uint64_t> send(std::span<const EventBatch> batches);
+    // Fails when the queue of unacknowledged batches is full (the caller holds back). With a
+    // buffer, `note` is stored with the batch, durable with it, and handed back by the buffer's
+    // recovery after a crash (the sentinel: its sources' checkpoints after this batch).
+    Result<std::uint64_t> send(std::span<const EventBatch> batches, std::string_view note = {});
     Result<std::uint64_t> send(const EventBatch &batch) { return send(std::span<const EventBatch>(&batch, 1)); }
     void sendCommandResult(const v1::CommandResult &result);
     // Supplies the figures of each heartbeat.
@@ -116,7 +119,7 @@ private:
     void sendEnvelope(const v1::Envelope &envelope);
     void sendHeartbeat();
     QUrl channelUrl() const;
-    Result<void> bufferBatch(std::uint64_t sequence, std::size_t events, std::string frame);
+    Result<void> bufferBatch(std::uint64_t sequence, std::size_t events, std::string frame, std::string_view note);
     void syncBuffer();
     void refillFromBuffer();
     void updateWatermark();

@@ -114,11 +114,13 @@ int benchDelivery(const QStringList &arguments) {
         std::fprintf(stderr, "vanopticonctl bench delivery: %s\n", buffer.error().message.c_str());
         return 1;
     }
+    // What the sentinel keeps with each batch: the sources' checkpoints after it.
+    const std::string note = R"({"syslog:/var/log/auth.log":"{\"/var/log/auth.log\":\"2049:1183744:73400320\"}"})";
     const std::size_t batches = std::size_t((events + batchSize - 1) / batchSize);
     const auto appendStarted = Clock::now();
     for (std::size_t b = 0; b < batches; ++b) {
         const std::string &frame = pool.frames[b % poolSize];
-        auto appended = (*buffer)->append(b + 1, std::uint32_t(batchSize), frame, nowMs());
+        auto appended = (*buffer)->append(b + 1, std::uint32_t(batchSize), frame, note, nowMs());
         auto synced = appended ? (*buffer)->sync() : appended;
         if (!synced) {
             std::fprintf(stderr, "vanopticonctl bench delivery: %s\n", synced.error().message.c_str());
@@ -142,7 +144,7 @@ int benchDelivery(const QStringList &arguments) {
         }
         const std::uint64_t target = std::uint64_t(recoverMb) << 20;
         for (std::uint64_t id = 1; (*big)->bytes() < target; ++id) {
-            if (auto appended = (*big)->append(id, std::uint32_t(batchSize), pool.frames[id % poolSize], nowMs());
+            if (auto appended = (*big)->append(id, std::uint32_t(batchSize), pool.frames[id % poolSize], note, nowMs());
                 !appended) {
                 std::fprintf(stderr, "vanopticonctl bench delivery: %s\n", appended.error().message.c_str());
                 return 1;

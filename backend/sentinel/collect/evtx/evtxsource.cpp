@@ -140,7 +140,8 @@ void EvtxSource::step() {
     }
     const EvtxImportStats before = m_importer.stats();
     Delivery delivery;
-    const bool finished = m_importer.readSome(delivery.events, kRecordsPerStep);
+    const bool finished
+        = m_importer.readSome(delivery.events, int(std::min<std::size_t>(kRecordsPerStep, deliveryLimit())));
     const EvtxImportStats &after = m_importer.stats();
     m_counters.in += after.records - before.records;
     m_counters.errors += after.failed - before.failed;

@@ -125,9 +125,10 @@ void JournaldSource::readAvailable() {
         return;
     Delivery delivery;
     JournalEntry entry;
+    const int limit = int(std::min<std::size_t>(kMaxEntriesPerRead, deliveryLimit()));
     int read = 0;
     bool more = false;
-    while (read < kMaxEntriesPerRead) {
+    while (read < limit) {
         auto next = m_reader->next(entry);
         if (!next) {
             ++m_readErrors;
@@ -140,7 +141,7 @@ void JournaldSource::readAvailable() {
         ++read;
         ++m_counters.in;
         m_writer.append(entry, m_context.hostName, delivery.events);
-        more = read == kMaxEntriesPerRead;
+        more = read == limit;
     }
     if (read == 0)
         return;

@@ -156,6 +156,21 @@ private Q_SLOTS:
         QVERIFY(!source.isRunning());
     }
 
+    // One poll that reads more than the chunk limit emits several chunks, each ending at the
+    // position just after its own last line, so each can be checkpointed on its own.
+    void chunksAreCutAtTheLineLimit() {
+        append(m_path, "one\ntwo\nthree\n\nfour\nfive\n\n");
+        FileSource source(sourceFor(m_path, 20ms));
+        source.setMaxChunkLines(2);
+        QSignalSpy spy(&source, &FileSource::linesRead);
+        source.pollNow();
+        QCOMPARE(spy.size(), 3);
+        QCOMPARE(linesOf(spy), QStringList({u"one"_s, u"two"_s, u"three"_s, u"four"_s, u"five"_s}));
+        QCOMPARE(spy.at(0).at(0).value<LineChunk>().end(), positionIn(m_path, 8)); // after "two\n"
+        QCOMPARE(spy.at(1).at(0).value<LineChunk>().end(), positionIn(m_path, 20)); // after "four\n"
+        QCOMPARE(lastChunk(spy).end(), positionIn(m_path, 26)); // the empty lines after "five" too
+    }
+
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;

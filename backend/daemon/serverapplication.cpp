@@ -243,8 +243,8 @@ Result<void> ServerApplication::start() {
         };
     }
     p.api->metrics = [&p] {
-        return serverMetrics(
-            {p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(), &p.nodeBuffers});
+        return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(),
+            &p.nodeBuffers, &p.gateway->counters().refusedByCode});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(

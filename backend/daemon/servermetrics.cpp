@@ -23,6 +23,12 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
     counter("vanopticon_alerts_updated_total", "Detections merged into an open alert.", sources.alerts.updated);
     counter(
         "vanopticon_alert_failures_total", "Detections that could not be written as alerts.", sources.alerts.failures);
+    out.family("vanopticon_channel_refusals_total", "counter",
+        "Sentinel connections the server closed with a refusal, by code (bad_frame, unknown_node, …).");
+    if (sources.channelRefusals != nullptr) {
+        for (const auto &[code, count] : *sources.channelRefusals)
+            out.sample("vanopticon_channel_refusals_total", static_cast<double>(count), {{"code", code}});
+    }
     out.family("vanopticon_nodes_online", "gauge", "Sentinels connected now.");
     out.sample("vanopticon_nodes_online", sources.nodesOnline);
     if (sources.nodeBuffers != nullptr && !sources.nodeBuffers->empty()) {

@@ -34,6 +34,7 @@ struct ServerMetricsSources {
     int nodesOnline = 0;
     const analysis::sigma::SigmaService *sigma = nullptr;
     const NodeBufferReports *nodeBuffers = nullptr;
+    const std::map<std::string, quint64> *channelRefusals = nullptr; // by code
 };
 
 QByteArray serverMetrics(const ServerMetricsSources &sources);

@@ -9,10 +9,34 @@
 
 namespace vanopticon::wire {
 
+namespace {
+
+// One compression context per thread, reused: creating one per frame costs more than
+// compressing a small batch.
+struct CompressionContext {
+    ZSTD_CCtx *context = ZSTD_createCCtx();
+    ~CompressionContext() { ZSTD_freeCCtx(context); }
+};
+
+// RFC 8878 3.1.1: the magic number, then the frame header descriptor, whose bit 2 says whether
+// a content checksum (the low 32 bits of XXH64) ends the frame.
+bool declaresChecksum(std::string_view frame) {
+    return frame.size() > 4 && (static_cast<unsigned char>(frame[4]) & 0x04) != 0;
+}
+
+} // namespace
+
 std::string compress(std::string_view data, int level) {
+    thread_local CompressionContext compression;
+    ZSTD_CCtx *context = compression.context;
+    ZSTD_CCtx_reset(context, ZSTD_reset_session_and_parameters);
+    // The content size goes into the frame header, which decompress() relies on; the checksum
+    // lets the receiver tell a damaged frame from a valid one.
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1);
     std::string out(ZSTD_compressBound(data.size()), '\0');
-    // ZSTD_compress writes the content size into the frame header, which decompress() relies on.
-    const std::size_t written = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+    const std::size_t written = ZSTD_compress2(context, out.data(), out.size(), data.data(), data.size());
     if (ZSTD_isError(written)) // only possible on a programming error (bad level, short buffer)
         return {};
     out.resize(written);
@@ -25,6 +49,8 @@ Result<std::string> decompress(std::string_view frame, std::size_t maxBytes) {
         return makeError("not a zstd frame");
     if (size == ZSTD_CONTENTSIZE_UNKNOWN)
         return makeError("zstd frame does not declare its content size");
+    if (!declaresChecksum(frame))
+        return makeError("zstd frame carries no content checksum");
     if (size > maxBytes)
         return makeError("frame would decompress to " + std::to_string(size) + " bytes, more than the limit of "
             + std::to_string(maxBytes));

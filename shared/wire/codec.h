@@ -11,7 +11,8 @@
 #include <string_view>
 
 // Framing of the sentinel ↔ server channel: one Envelope per WebSocket binary frame,
-// serialized with protobuf and compressed as one zstd frame that records its content size.
+// serialized with protobuf and compressed as one zstd frame that records its content size and
+// ends with a content checksum (a frame damaged in transit or on disk is refused, not parsed).
 namespace vanopticon::wire {
 
 // No frame may decompress to more than this. A frame that claims more, or does not say how

@@ -12,7 +12,9 @@
 #include <QString>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 
 class QWebSocket;
 
@@ -61,6 +63,7 @@ public:
     struct Counters {
         quint64 connections = 0;
         quint64 refused = 0;
+        std::map<std::string, quint64> refusedByCode; // bad_frame, unknown_node, bad_token, …
         quint64 batches = 0;
         quint64 badFrames = 0;
     };

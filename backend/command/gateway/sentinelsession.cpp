@@ -81,6 +81,7 @@ void SentinelSession::refuse(const QString &code, const QString &message) {
         return;
     m_closing = true;
     ++m_gateway.m_counters.refused;
+    ++m_gateway.m_counters.refusedByCode[code.toStdString()];
     qInfo("gateway: refusing %s (%s): %s", qUtf8Printable(m_nodeId.isEmpty() ? peerAddress() : m_nodeId),
         qUtf8Printable(code), qUtf8Printable(message));
     v1::Envelope refusal;

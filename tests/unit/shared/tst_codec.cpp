@@ -62,6 +62,32 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(result.error().message).contains(u"does not declare"));
     }
 
+    // Incompressible bytes are stored as they are: a flipped byte still decodes, and only the
+    // frame's checksum can tell.
+    void refusesFramesWhoseChecksumFails() {
+        std::string payload(4000, '\0');
+        std::uint32_t state = 2463534242u;
+        for (char &byte : payload) {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            byte = char(state);
+        }
+        std::string frame = wire::compress(payload);
+        QVERIFY(wire::decompress(frame).ok());
+        frame[frame.size() / 2] = char(frame[frame.size() / 2] ^ 0x10);
+        auto result = wire::decompress(frame);
+        QVERIFY(!result.ok());
+        QVERIFY2(QString::fromStdString(result.error().message).contains(u"checksum"), result.error().message.c_str());
+
+        // A frame without a checksum is refused as such.
+        std::string unchecked(ZSTD_compressBound(payload.size()), '\0');
+        unchecked.resize(ZSTD_compress(unchecked.data(), unchecked.size(), payload.data(), payload.size(), 3));
+        result = wire::decompress(unchecked);
+        QVERIFY(!result.ok());
+        QVERIFY(QString::fromStdString(result.error().message).contains(u"no content checksum"));
+    }
+
     void refusesBombs() {
         const std::string huge(64 * 1024 * 1024, '\0'); // compresses to a few KB
         const std::string frame = wire::compress(huge);

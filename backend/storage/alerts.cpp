@@ -88,15 +88,30 @@ QJsonObject toJson(const AlertRecord &a, const QJsonArray &actions) {
     };
 }
 
+Result<QSqlQuery *> AlertRepository::prepared(std::optional<QSqlQuery> &slot, const QString &sql) {
+    if (!slot) {
+        slot.emplace(m_db.handle());
+        if (!slot->prepare(sql)) {
+            Error error = sqlError(u"preparing a statement"_s, *slot);
+            slot.reset();
+            return error;
+        }
+    }
+    return &*slot;
+}
+
 Result<std::optional<AlertRecord>> AlertRepository::findOpen(const QString &dedupKey) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(u"SELECT "_s + kColumns + u" FROM alerts WHERE dedup_key = ? AND status = 'open'"_s);
-    q.addBindValue(dedupKey);
-    if (!q.exec())
-        return sqlError(u"looking up an open alert"_s, q);
-    if (!q.next())
-        return std::optional<AlertRecord>();
-    return std::optional<AlertRecord>(readAlert(q));
+    auto q = prepared(m_findOpen, u"SELECT "_s + kColumns + u" FROM alerts WHERE dedup_key = ? AND status = 'open'"_s);
+    if (!q)
+        return q.error();
+    (*q)->bindValue(0, dedupKey);
+    if (!(*q)->exec())
+        return sqlError(u"looking up an open alert"_s, **q);
+    std::optional<AlertRecord> found;
+    if ((*q)->next())
+        found = readAlert(**q);
+    (*q)->finish(); // done reading: the statement is reset, not kept open
+    return found;
 }
 
 Result<qint64> AlertRepository::insert(const AlertRecord &alert) {
@@ -111,14 +126,16 @@ Result<qint64> AlertRepository::insert(const AlertRecord &alert) {
 }
 
 Result<void> AlertRepository::update(const AlertRecord &alert) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(u"UPDATE alerts SET dedup_key = ?, rule_id = ?, title = ?, description = ?, severity = ?, status = ?, "
-              u"score = ?, score_band = ?, confidence = ?, explanation = ?, count = ?, first_seen = ?, last_seen = ?, "
-              u"created_at = ?, updated_at = ?, node_id = ?, host = ?, group_json = ? WHERE id = ?"_s);
-    bindAlert(q, alert);
-    q.addBindValue(alert.id);
-    if (!q.exec())
-        return sqlError(u"updating an alert"_s, q);
+    auto q = prepared(m_update,
+        u"UPDATE alerts SET dedup_key = ?, rule_id = ?, title = ?, description = ?, severity = ?, status = ?, "
+        u"score = ?, score_band = ?, confidence = ?, explanation = ?, count = ?, first_seen = ?, last_seen = ?, "
+        u"created_at = ?, updated_at = ?, node_id = ?, host = ?, group_json = ? WHERE id = ?"_s);
+    if (!q)
+        return q.error();
+    bindAlert(**q, alert);
+    (*q)->addBindValue(alert.id);
+    if (!(*q)->exec())
+        return sqlError(u"updating an alert"_s, **q);
     return {};
 }
 
@@ -152,14 +169,22 @@ Result<QList<AlertRecord>> AlertRepository::list(const QString &status, int limi
 }
 
 Result<void> AlertRepository::addEvidence(qint64 alertId, const QList<qint64> &eventIds, int maxEvidence) {
-    QSqlQuery count(m_db.handle());
-    count.prepare(u"SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?"_s);
-    count.addBindValue(alertId);
+    auto counted = prepared(m_countEvidence, u"SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?"_s);
+    if (!counted)
+        return counted.error();
+    QSqlQuery &count = **counted;
+    count.bindValue(0, alertId);
     if (!count.exec() || !count.next())
         return sqlError(u"counting evidence"_s, count);
     int room = maxEvidence - count.value(0).toInt();
-    QSqlQuery insert(m_db.handle());
-    insert.prepare(u"INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING"_s);
+    count.finish();
+    if (room <= 0)
+        return {};
+    auto inserting = prepared(
+        m_insertEvidence, u"INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING"_s);
+    if (!inserting)
+        return inserting.error();
+    QSqlQuery &insert = **inserting;
     for (qint64 eventId : eventIds) {
         if (room <= 0)
             break;

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
@@ -38,6 +39,8 @@ struct AlertRecord {
 // The API representation (docs/API.md); `actions` are the decisions taken on the alert.
 QJsonObject toJson(const AlertRecord &alert, const QJsonArray &actions);
 
+// Statements used on the ingestion path (findOpen, update, addEvidence) are prepared on first
+// use and kept: a repository that lives long, as the alert manager's does, parses each once.
 class AlertRepository {
 public:
     explicit AlertRepository(Database &db)
@@ -56,7 +59,13 @@ public:
     Result<QList<qint64>> evidenceIds(qint64 alertId);
 
 private:
+    Result<QSqlQuery *> prepared(std::optional<QSqlQuery> &slot, const QString &sql);
+
     Database &m_db;
+    std::optional<QSqlQuery> m_findOpen;
+    std::optional<QSqlQuery> m_update;
+    std::optional<QSqlQuery> m_countEvidence;
+    std::optional<QSqlQuery> m_insertEvidence;
 };
 
 } // namespace vanopticon::storage

@@ -140,10 +140,18 @@ Result<QList<DecisionRecord>> DecisionRepository::list(const QString &status, in
 }
 
 Result<QList<DecisionRecord>> DecisionRepository::listForAlert(qint64 alertId) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(u"SELECT "_s + kColumns + u" FROM decisions WHERE alert_id = ? ORDER BY id"_s);
-    q.addBindValue(alertId);
-    return readAll(q, u"listing an alert's decisions"_s);
+    if (!m_listForAlert) {
+        m_listForAlert.emplace(m_db.handle());
+        if (!m_listForAlert->prepare(u"SELECT "_s + kColumns + u" FROM decisions WHERE alert_id = ? ORDER BY id"_s)) {
+            Error error = sqlError(u"preparing the decisions of an alert"_s, *m_listForAlert);
+            m_listForAlert.reset();
+            return error;
+        }
+    }
+    m_listForAlert->bindValue(0, alertId);
+    auto list = readAll(*m_listForAlert, u"listing an alert's decisions"_s);
+    m_listForAlert->finish();
+    return list;
 }
 
 Result<std::optional<DecisionRecord>> DecisionRepository::findInForce(

@@ -6,6 +6,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
@@ -72,6 +73,7 @@ public:
 
 private:
     Database &m_db;
+    std::optional<QSqlQuery> m_listForAlert; // prepared once: the alert path asks for every alert it writes
 };
 
 } // namespace vanopticon::storage

@@ -19,7 +19,7 @@ bool hasOwnColumn(FieldId id) {
     return id == field::EventType || id == field::Host || id == field::Message || id == field::Raw;
 }
 
-QString fieldsJson(const Event &event, std::string &scratch) {
+std::string_view fieldsJson(const Event &event, std::string &scratch) {
     scratch.clear();
     scratch += '{';
     bool first = true;
@@ -34,11 +34,7 @@ QString fieldsJson(const Event &event, std::string &scratch) {
         appendJsonString(scratch, f.value);
     }
     scratch += '}';
-    return QString::fromUtf8(scratch.data(), static_cast<qsizetype>(scratch.size()));
-}
-
-QString text(std::string_view value) {
-    return nonNull(QString::fromUtf8(value.data(), static_cast<qsizetype>(value.size())));
+    return scratch;
 }
 
 } // namespace
@@ -49,36 +45,36 @@ EventRepository::EventRepository(Database &db)
 
 Result<StoredBatch> EventRepository::insertBatch(const QString &nodeId, const EventBatch &batch, qint64 receivedAt) {
     if (!m_insert) {
-        m_insert.emplace(m_db.handle());
         // A batch delivered twice (at-least-once delivery) is stored once. Only that conflict is
         // ignored: any other constraint failure is an error, never a silent drop.
-        if (!m_insert->prepare(u"INSERT INTO events (node_id, sequence, timestamp_ns, received_at, event_type, "
-                               u"severity, host, message, raw, fields) VALUES (?,?,?,?,?,?,?,?,?,?) "
-                               u"ON CONFLICT (node_id, sequence) DO NOTHING"_s)) {
-            Error error = sqlError(u"preparing the event insert"_s, *m_insert);
-            m_insert.reset();
-            return error;
-        }
+        auto prepared = NativeStatement::prepare(m_db,
+            "INSERT INTO events (node_id, sequence, timestamp_ns, received_at, event_type, severity, host, message, "
+            "raw, fields) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (node_id, sequence) DO NOTHING");
+        if (!prepared)
+            return prepared.error();
+        m_insert.emplace(std::move(*prepared));
     }
     StoredBatch result;
     result.eventIds.reserve(batch.size());
-    std::string scratch;
-    QSqlQuery &insert = *m_insert;
+    const std::string node = nodeId.toStdString();
+    std::string fields;
+    NativeStatement &insert = *m_insert;
     for (const Event &event : batch.events()) {
-        insert.bindValue(0, nodeId);
-        insert.bindValue(1, static_cast<qint64>(event.sequence));
-        insert.bindValue(2, static_cast<qint64>(event.timestampNs));
-        insert.bindValue(3, receivedAt);
-        insert.bindValue(4, text(event.value(field::EventType)));
-        insert.bindValue(5, static_cast<int>(event.severity));
-        insert.bindValue(6, text(event.value(field::Host)));
-        insert.bindValue(7, text(event.value(field::Message)));
-        insert.bindValue(8, text(event.value(field::Raw)));
-        insert.bindValue(9, fieldsJson(event, scratch));
-        if (!insert.exec())
-            return sqlError(u"storing an event"_s, insert);
-        if (insert.numRowsAffected() == 1) {
-            result.eventIds.push_back(insert.lastInsertId().toULongLong());
+        insert.bind(1, node);
+        insert.bind(2, static_cast<std::int64_t>(event.sequence));
+        insert.bind(3, event.timestampNs);
+        insert.bind(4, std::int64_t {receivedAt});
+        insert.bind(5, event.value(field::EventType));
+        insert.bind(6, static_cast<std::int64_t>(event.severity));
+        insert.bind(7, event.value(field::Host));
+        insert.bind(8, event.value(field::Message));
+        insert.bind(9, event.value(field::Raw));
+        insert.bind(10, fieldsJson(event, fields));
+        auto changed = insert.execute();
+        if (!changed)
+            return changed.error();
+        if (*changed == 1) {
+            result.eventIds.push_back(static_cast<std::uint64_t>(insert.lastInsertId()));
             ++result.stored;
         } else {
             result.eventIds.push_back(0);

@@ -4,6 +4,7 @@
 #include "shared/core/result.h"
 #include "shared/event/event.h"
 #include "storage/database.h"
+#include "storage/nativestatement.h"
 
 #include <QJsonArray>
 #include <QList>
@@ -57,7 +58,7 @@ public:
 
 private:
     Database &m_db;
-    std::optional<QSqlQuery> m_insert; // prepared once, reused for every event
+    std::optional<NativeStatement> m_insert; // prepared once, reused for every event
 };
 
 } // namespace vanopticon::storage

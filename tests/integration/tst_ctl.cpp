@@ -226,6 +226,24 @@ private Q_SLOTS:
         const QJsonObject filter = result[u"stages"_s].toObject()[u"filter"_s].toObject();
         QCOMPARE(filter[u"in"_s].toInt() - filter[u"dropped"_s].toInt(), filter[u"out"_s].toInt());
     }
+
+    // Every phase runs its real code: what was appended, recovered, stored and found duplicate
+    // adds up (the speeds are not judged here).
+    void benchDeliveryAccountsForEveryEvent() {
+        const Run run = ctl({u"bench"_s, u"delivery"_s, u"--events"_s, u"2000"_s, u"--batch"_s, u"100"_s,
+            u"--recover-mb"_s, u"1"_s, u"--ingest-events"_s, u"3000"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject result = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(result[u"events"_s].toInt(), 2000);
+        QCOMPARE(result[u"syncs"_s].toInt(), 20);
+        QVERIFY(result[u"recovery_mb"_s].toDouble() >= 1.0);
+        QVERIFY(result[u"compression_ratio"_s].toDouble() > 1.0);
+        QCOMPARE(result[u"ingest_events"_s].toInt(), 3000);
+        QCOMPARE(result[u"ingest_stored"_s].toInt() + result[u"ingest_rejected"_s].toInt(), 3000);
+        QCOMPARE(result[u"ingest_rejected"_s].toInt(), 0); // generated from the last hour: all fresh
+        QCOMPARE(result[u"replay_events"_s].toInt(), 300); // the first tenth of 30 frames
+        QCOMPARE(result[u"replay_duplicates"_s].toInt(), 300);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCtl)

@@ -58,12 +58,31 @@ AlertManager::AlertManager(storage::Database &db, EventBus &bus, const ThreatSco
     : m_db(db)
     , m_bus(bus)
     , m_scorer(scorer)
-    , m_listener(std::move(listener)) {
+    , m_listener(std::move(listener))
+    , m_alerts(db)
+    , m_decisions(db) {
 }
 
 void AlertManager::onDetections(const std::vector<Detection> &detections) {
-    for (const Detection &detection : coalesce(detections))
-        apply(detection);
+    if (detections.empty())
+        return;
+    // The batch's alert writes share one transaction (one commit, not one per statement); they
+    // are announced once committed.
+    std::vector<Change> changes;
+    const auto written = m_db.transaction([&]() -> Result<void> {
+        for (const Detection &detection : coalesce(detections)) {
+            if (std::optional<Change> change = apply(detection))
+                changes.push_back(std::move(*change));
+        }
+        return {};
+    });
+    if (!written) {
+        m_counters.failures += changes.size();
+        qWarning("alerts: %s", written.error().message.c_str());
+        return;
+    }
+    for (const Change &change : changes)
+        announce(change);
 }
 
 QString AlertManager::hostOf(const QString &nodeId) {
@@ -76,14 +95,14 @@ QString AlertManager::hostOf(const QString &nodeId) {
     return host;
 }
 
-void AlertManager::apply(const Detection &detection) {
-    storage::AlertRepository alerts(m_db);
+std::optional<AlertManager::Change> AlertManager::apply(const Detection &detection) {
+    storage::AlertRepository &alerts = m_alerts;
     const QString key = qs(dedupKey(detection));
     auto open = alerts.findOpen(key);
     if (!open) {
         ++m_counters.failures;
         qWarning("alerts: %s", open.error().message.c_str());
-        return;
+        return std::nullopt;
     }
     const qint64 now = storage::nowMs();
     storage::AlertRecord alert;
@@ -99,9 +118,8 @@ void AlertManager::apply(const Detection &detection) {
         if (auto updated = alerts.update(alert); !updated) {
             ++m_counters.failures;
             qWarning("alerts: %s", updated.error().message.c_str());
-            return;
+            return std::nullopt;
         }
-        ++m_counters.updated;
     } else {
         const ScoredDetection scored {detection.ruleId, detection.kind, detection.severity, detection.confidence};
         const ThreatScore score = m_scorer.score(std::span<const ScoredDetection>(&scored, 1));
@@ -128,24 +146,26 @@ void AlertManager::apply(const Detection &detection) {
         if (!id) {
             ++m_counters.failures;
             qWarning("alerts: %s", id.error().message.c_str());
-            return;
+            return std::nullopt;
         }
         alert.id = *id;
         created = true;
-        ++m_counters.created;
     }
     if (auto linked = alerts.addEvidence(alert.id, evidenceIds(detection), kMaxEvidence); !linked)
         qWarning("alerts: %s", linked.error().message.c_str());
+    return Change {std::move(alert), created};
+}
 
-    storage::DecisionRepository decisions(m_db);
+void AlertManager::announce(const Change &change) {
+    ++(change.created ? m_counters.created : m_counters.updated);
     QJsonArray actions;
-    if (auto list = decisions.listForAlert(alert.id)) {
+    if (auto list = m_decisions.listForAlert(change.alert.id)) {
         for (const storage::DecisionRecord &decision : *list)
             actions.append(storage::toActionJson(decision));
     }
-    m_bus.publish(created ? u"alert.created"_s : u"alert.updated"_s, storage::toJson(alert, actions));
+    m_bus.publish(change.created ? u"alert.created"_s : u"alert.updated"_s, storage::toJson(change.alert, actions));
     if (m_listener)
-        m_listener(alert, created);
+        m_listener(change.alert, change.created);
 }
 
 } // namespace vanopticon::analysis

@@ -4,11 +4,13 @@
 #include "analysis/correlate/detection.h"
 #include "analysis/score/threatscorer.h"
 #include "storage/alerts.h"
+#include "storage/decisions.h"
 
 #include <QHash>
 #include <QString>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace vanopticon {
@@ -41,7 +43,12 @@ public:
     const Counters &counters() const { return m_counters; }
 
 private:
-    void apply(const Detection &detection);
+    struct Change {
+        storage::AlertRecord alert;
+        bool created = false;
+    };
+    std::optional<Change> apply(const Detection &detection);
+    void announce(const Change &change);
     QString hostOf(const QString &nodeId);
 
     storage::Database &m_db;
@@ -50,6 +57,8 @@ private:
     Listener m_listener;
     QHash<QString, QString> m_hosts; // node id → hostname
     Counters m_counters;
+    storage::AlertRepository m_alerts; // kept: their statements are prepared once
+    storage::DecisionRepository m_decisions;
 };
 
 } // namespace vanopticon::analysis

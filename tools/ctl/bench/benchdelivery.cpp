@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/benchdelivery.h"
 
-#include "bench/loggenerator.h"
+#include "bench/deliveryframes.h"
+#include "bench/ingestphase.h"
 #include "sentinel/buffer/diskbuffer.h"
-#include "sentinel/parse/lineparser.h"
-#include "sentinel/transmit/batchenvelope.h"
-#include "shared/wire/codec.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -32,45 +30,6 @@ std::int64_t nowMs() {
         .count();
 }
 
-// Batches as the transmitter frames them, from generated auth.log / syslog lines.
-struct Frames {
-    std::vector<std::string> frames;
-    std::size_t eventsPerFrame = 0;
-    std::uint64_t rawBytes = 0; // the log lines
-    std::uint64_t protobufBytes = 0; // the envelopes before compression
-    std::uint64_t frameBytes = 0; // after
-};
-
-Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t seed) {
-    Frames out;
-    out.eventsPerFrame = batchSize;
-    LogGenerator generator("rfc3164", seed);
-    sentinel::LineParser parser(sentinel::LineFormat::Rfc3164, sentinel::SyslogContext::fromSystem());
-    std::uint64_t sequence = 0;
-    std::string lines;
-    for (std::size_t f = 0; f < frameCount; ++f) {
-        lines.clear();
-        generator.generate(batchSize, lines);
-        out.rawBytes += lines.size();
-        EventBatch batch;
-        std::size_t start = 0;
-        while (start < lines.size()) {
-            const std::size_t end = lines.find('\n', start);
-            parser.parse(std::string_view(lines).substr(start, end - start), batch);
-            start = end + 1;
-        }
-        v1::Envelope envelope;
-        const auto events = sentinel::buildBatchEnvelope(
-            std::span<const EventBatch>(&batch, 1), f + 1, [&]() -> Result<std::uint64_t> { return ++sequence; },
-            envelope);
-        (void)events; // numbering from a counter cannot fail
-        out.protobufBytes += envelope.ByteSizeLong();
-        out.frames.push_back(wire::encodeEnvelope(envelope));
-        out.frameBytes += out.frames.back().size();
-    }
-    return out;
-}
-
 } // namespace
 
 int benchDelivery(const QStringList &arguments) {
@@ -82,16 +41,21 @@ int benchDelivery(const QStringList &arguments) {
     const QCommandLineOption dirOption(
         u"dir"_s, u"Where the buffer goes (default: a temporary directory)."_s, u"DIR"_s);
     const QCommandLineOption recoverOption(u"recover-mb"_s, u"Size of the buffer to recover."_s, u"M"_s, u"1024"_s);
+    const QCommandLineOption ingestOption(
+        u"ingest-events"_s, u"Events through the server's ingestion path (0: skip)."_s, u"N"_s, u"200000"_s);
     const QCommandLineOption seedOption(u"seed"_s, u"Random seed."_s, u"S"_s, u"42"_s);
-    for (const auto &option : {eventsOption, batchOption, dirOption, recoverOption, seedOption})
+    for (const auto &option : {eventsOption, batchOption, dirOption, recoverOption, ingestOption, seedOption})
         parser.addOption(option);
     parser.process(arguments);
     const long long events = parser.value(eventsOption).toLongLong();
     const long long batchSize = parser.value(batchOption).toLongLong();
     const long long recoverMb = parser.value(recoverOption).toLongLong();
-    if (events <= 0 || batchSize <= 0 || batchSize > 100'000 || recoverMb < 0 || recoverMb > 65'536) {
-        std::fprintf(
-            stderr, "vanopticonctl bench delivery: --events > 0, 1 ≤ --batch ≤ 100000, 0 ≤ --recover-mb ≤ 65536\n");
+    const long long ingestEvents = parser.value(ingestOption).toLongLong();
+    if (events <= 0 || batchSize <= 0 || batchSize > 100'000 || recoverMb < 0 || recoverMb > 65'536
+        || ingestEvents < 0) {
+        std::fprintf(stderr,
+            "vanopticonctl bench delivery: --events > 0, 1 ≤ --batch ≤ 100000, 0 ≤ --recover-mb ≤ 65536, "
+            "--ingest-events ≥ 0\n");
         return 2;
     }
     QTemporaryDir temporary(parser.isSet(dirOption) ? parser.value(dirOption) + u"/bench-delivery-XXXXXX"_s
@@ -166,7 +130,20 @@ int benchDelivery(const QStringList &arguments) {
         recoveredRecords = (*reopened)->recovery().records;
     }
 
-    const QJsonObject result {
+    // The server's side: fresh frames (their own sequences) through the ingestion path.
+    IngestFigures ingest;
+    if (ingestEvents > 0) {
+        const Frames fresh = makeFrames(std::size_t((ingestEvents + batchSize - 1) / batchSize), std::size_t(batchSize),
+            parser.value(seedOption).toULongLong() + 1);
+        auto measured = measureIngestion(fresh.frames, temporary.path());
+        if (!measured) {
+            std::fprintf(stderr, "vanopticonctl bench delivery: ingestion: %s\n", measured.error().message.c_str());
+            return 1;
+        }
+        ingest = *measured;
+    }
+
+    QJsonObject result {
         {u"benchmark"_s, u"delivery"_s},
         {u"directory"_s, temporary.path()},
         {u"events"_s, qint64(appendCounters.eventsAppended)},
@@ -185,6 +162,18 @@ int benchDelivery(const QStringList &arguments) {
         {u"recovery_records"_s, qint64(recoveredRecords)},
         {u"recovery_seconds"_s, recoverySeconds},
     };
+    if (ingestEvents > 0) {
+        result.insert(u"ingest_events"_s, qint64(ingest.events));
+        result.insert(u"ingest_stored"_s, qint64(ingest.stored));
+        result.insert(u"ingest_rejected"_s, qint64(ingest.rejected));
+        result.insert(u"ingest_seconds"_s, ingest.seconds);
+        result.insert(u"ingest_events_per_second"_s, double(ingest.events) / ingest.seconds);
+        result.insert(u"ingest_alerts_created"_s, qint64(ingest.alertsCreated));
+        result.insert(u"ingest_alerts_updated"_s, qint64(ingest.alertsUpdated));
+        result.insert(u"replay_events"_s, qint64(ingest.replayedEvents));
+        result.insert(u"replay_duplicates"_s, qint64(ingest.duplicates));
+        result.insert(u"replay_events_per_second"_s, double(ingest.replayedEvents) / ingest.replaySeconds);
+    }
     const QByteArray json = QJsonDocument(result).toJson(QJsonDocument::Compact);
     std::fwrite(json.constData(), 1, std::size_t(json.size()), stdout);
     std::fputc('\n', stdout);

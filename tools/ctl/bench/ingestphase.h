@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "shared/core/result.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vanopticon::ctl {
+
+struct IngestFigures {
+    std::uint64_t events = 0; // in the frames
+    std::uint64_t stored = 0;
+    std::uint64_t rejected = 0;
+    double seconds = 0; // decoding, validating, storing, correlating: the server's whole path
+    std::uint64_t replayedEvents = 0; // sent again: all duplicates
+    std::uint64_t duplicates = 0;
+    double replaySeconds = 0;
+    std::uint64_t alertsCreated = 0; // by the correlation rules' detections
+    std::uint64_t alertsUpdated = 0;
+};
+
+// The server's ingestion path on one thread, as vanopticond runs it for each batch: each frame
+// decoded (zstd, protobuf), its events validated and stored in one transaction in a SQLite
+// database under `directory` (WAL, as the server opens it), then run through the shipped
+// correlation rules; afterwards the first tenth of the frames is delivered again, as after a
+// sentinel restart, and must be found duplicate.
+Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, const QString &directory);
+
+} // namespace vanopticon::ctl

@@ -96,6 +96,7 @@ struct ServerApplication::Parts {
     quint16 port = 0;
     std::unique_ptr<sentinel::Sentinel> localSentinel;
     NodeBufferReports nodeBuffers; // from the heartbeats
+    DeliveryDelay deliveryDelay; // from the batches
 };
 
 ServerApplication::ServerApplication(Options options, QObject *parent)
@@ -168,6 +169,7 @@ Result<void> ServerApplication::start() {
         auto result = p.ingestor->ingest(nodeId, batch);
         if (!result)
             return result.error();
+        p.deliveryDelay.record(nodeId.toStdString(), batch.collected_unix_ms(), storage::nowMs(), result->stored);
         if (result->rejected > 0) {
             qWarning("ingest: %u events from node %s refused (invalid, or older than server.max_event_age)",
                 result->rejected, qPrintable(nodeId));
@@ -244,7 +246,7 @@ Result<void> ServerApplication::start() {
     }
     p.api->metrics = [&p] {
         return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(),
-            &p.nodeBuffers, &p.gateway->counters().refusedByCode});
+            &p.nodeBuffers, &p.gateway->counters().refusedByCode, &p.deliveryDelay});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(

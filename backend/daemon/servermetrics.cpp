@@ -29,6 +29,8 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
         for (const auto &[code, count] : *sources.channelRefusals)
             out.sample("vanopticon_channel_refusals_total", static_cast<double>(count), {{"code", code}});
     }
+    if (sources.deliveryDelay != nullptr)
+        sources.deliveryDelay->appendMetrics(out);
     out.family("vanopticon_nodes_online", "gauge", "Sentinels connected now.");
     out.sample("vanopticon_nodes_online", sources.nodesOnline);
     if (sources.nodeBuffers != nullptr && !sources.nodeBuffers->empty()) {

@@ -3,6 +3,7 @@
 
 #include "analysis/alert/alertmanager.h"
 #include "analysis/ingest/ingestor.h"
+#include "daemon/deliverydelay.h"
 
 #include <QByteArray>
 
@@ -35,6 +36,7 @@ struct ServerMetricsSources {
     const analysis::sigma::SigmaService *sigma = nullptr;
     const NodeBufferReports *nodeBuffers = nullptr;
     const std::map<std::string, quint64> *channelRefusals = nullptr; // by code
+    const DeliveryDelay *deliveryDelay = nullptr;
 };
 
 QByteArray serverMetrics(const ServerMetricsSources &sources);

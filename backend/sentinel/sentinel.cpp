@@ -216,6 +216,8 @@ void Sentinel::onDelivery(const Source &source, Delivery &&delivery) {
     m_eventsCollected += delivery.events.size();
     if (delivery.events.empty() && !delivery.checkpoint)
         return;
+    if (m_batch.deliveries.empty())
+        m_batch.collectedMs = QDateTime::currentMSecsSinceEpoch();
     m_batch.events += delivery.events.size();
     if (m_batch.processed)
         process(delivery.events); // joins a batch already enriched and filtered
@@ -309,7 +311,7 @@ bool Sentinel::sendChunk() {
         m_batch.next = end;
         return true;
     }
-    auto sequence = m_transmitter->send(chunk, encodeCheckpoints(completed));
+    auto sequence = m_transmitter->send(chunk, encodeCheckpoints(completed), m_batch.collectedMs);
     if (!sequence) {
         ++m_sendFailures;
         qWarning("sentinel: could not queue %zu events: %s", count, sequence.error().message.c_str());

@@ -77,6 +77,7 @@ private:
         std::size_t next = 0;
         std::size_t offset = 0;
         Checkpoints carried; // of deliveries left empty by the filter, for the next wire batch
+        qint64 collectedMs = 0; // when the first delivery arrived
     };
     // The checkpoints after a wire batch: saved once it is durable in the buffer, or, without a
     // buffer, once the server acknowledged it.

@@ -40,6 +40,12 @@ void appendNumber(std::string &out, double value) {
 
 } // namespace
 
+std::string PrometheusText::number(double value) {
+    std::string out;
+    appendNumber(out, value);
+    return out;
+}
+
 void PrometheusText::family(std::string_view name, std::string_view type, std::string_view help) {
     m_text += "# HELP ";
     m_text += name;

@@ -15,9 +15,11 @@ class PrometheusText {
 public:
     using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
-    // type: counter or gauge.
+    // type: counter, gauge or histogram (whose _bucket, _sum and _count samples the caller writes).
     void family(std::string_view name, std::string_view type, std::string_view help);
     void sample(std::string_view name, double value, Labels labels = {});
+    // A value as the format writes it (for a histogram's `le` label).
+    static std::string number(double value);
 
     const std::string &text() const { return m_text; }
 

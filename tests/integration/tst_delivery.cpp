@@ -88,6 +88,17 @@ class TestDelivery : public QObject {
 
     static QStringList expected(int count) { return markedUsers(count, kMarker); }
 
+    // The value of a sample in GET /metrics whose line starts with `name` (the whole name and
+    // labels, unless `prefix`), or -1.
+    double sample(const QString &name, bool prefix = false) {
+        const QString text = QString::fromUtf8(m_server->request("GET", u"/metrics"_s, {}, true).body);
+        for (const QString &line : text.split(u'\n')) {
+            if (prefix ? line.startsWith(name) : line.startsWith(name + u' '))
+                return line.section(u' ', -1).toDouble();
+        }
+        return -1;
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(writeSentinelConfig(u"sentinel.yaml"_s, u"auth.log"_s, u"  max_size: 64MB\n"_s, 100));
@@ -202,6 +213,14 @@ private Q_SLOTS:
         // Exactly once, and in the order they were written.
         QTest::qWait(300); // anything sent twice would have landed by now
         QCOMPARE(stored(), expected(3000));
+
+        // The restarted server measured the delay of what it stored: the 2,000 lines of the outage
+        // waited longer than half a second.
+        QVERIFY(sample(u"vanopticon_delivery_delay_seconds_count"_s) >= 2000);
+        QVERIFY(sample(u"vanopticon_delivery_delay_seconds_count"_s)
+                - sample(u"vanopticon_delivery_delay_seconds_bucket{le=\"0.5\"}"_s)
+            >= 2000);
+        QVERIFY(sample(u"vanopticon_node_lag_seconds{node_id=\""_s, true) >= 0);
     }
 };
 

@@ -253,7 +253,8 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     Q_EMIT ready(QString::fromStdString(welcome.node_id()));
 }
 
-Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches, std::string_view note) {
+Result<std::uint64_t> Transmitter::send(
+    std::span<const EventBatch> batches, std::string_view note, qint64 collectedMs) {
     if (!canAccept())
         return makeError(
             m_buffer ? "the buffer is above its high watermark" : "the queue of unacknowledged batches is full");
@@ -263,6 +264,8 @@ Result<std::uint64_t> Transmitter::send(std::span<const EventBatch> batches, std
         batches, sequence, [this] { return m_sequences.next(); }, envelope);
     if (!count)
         return count.error();
+    envelope.mutable_batch()->set_collected_unix_ms(
+        collectedMs > 0 ? collectedMs : QDateTime::currentMSecsSinceEpoch());
     ++m_nextBatch;
     std::string frame = wire::encodeEnvelope(envelope);
     if (m_buffer) {

@@ -68,7 +68,9 @@ public:
     // Fails when the queue of unacknowledged batches is full (the caller holds back). With a
     // buffer, `note` is stored with the batch, durable with it, and handed back by the buffer's
     // recovery after a crash (the sentinel: its sources' checkpoints after this batch).
-    Result<std::uint64_t> send(std::span<const EventBatch> batches, std::string_view note = {});
+    // `collectedMs`: when the oldest of the events was collected (the server measures delivery
+    // delay from it; 0: now).
+    Result<std::uint64_t> send(std::span<const EventBatch> batches, std::string_view note = {}, qint64 collectedMs = 0);
     Result<std::uint64_t> send(const EventBatch &batch) { return send(std::span<const EventBatch>(&batch, 1)); }
     void sendCommandResult(const v1::CommandResult &result);
     // Supplies the figures of each heartbeat.

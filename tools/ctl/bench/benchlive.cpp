@@ -19,7 +19,12 @@
 #include <QThread>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
+#include <memory>
+#include <utility>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -65,6 +70,39 @@ bool waitForBanner(QProcess &process, QString &banner, const QString &text, int 
             return false;
     }
     return false;
+}
+
+// The delivery delay histogram of GET /metrics: (upper bound, cumulative events), in order.
+std::vector<std::pair<double, double>> delayBuckets(const QByteArray &metrics) {
+    static const QRegularExpression bucket(u"^vanopticon_delivery_delay_seconds_bucket\\{le=\"([^\"]+)\"\\} (\\S+)$"_s,
+        QRegularExpression::MultilineOption);
+    std::vector<std::pair<double, double>> buckets;
+    for (auto it = bucket.globalMatch(QString::fromUtf8(metrics)); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        const QString bound = match.captured(1);
+        buckets.emplace_back(bound == u"+Inf"_s ? std::numeric_limits<double>::infinity() : bound.toDouble(),
+            match.captured(2).toDouble());
+    }
+    return buckets;
+}
+
+// The q-quantile estimated as Prometheus' histogram_quantile() does: linear within its bucket.
+double quantileOf(const std::vector<std::pair<double, double>> &buckets, double q) {
+    if (buckets.empty() || buckets.back().second <= 0)
+        return 0;
+    const double rank = q * buckets.back().second;
+    double lower = 0;
+    double below = 0;
+    for (const auto &[bound, cumulative] : buckets) {
+        if (cumulative >= rank) {
+            if (std::isinf(bound))
+                return lower; // past the last finite bound: that bound is all one can say
+            return lower + (bound - lower) * (cumulative > below ? (rank - below) / (cumulative - below) : 1.0);
+        }
+        lower = bound;
+        below = cumulative;
+    }
+    return lower;
 }
 
 int fail(const char *message) {
@@ -166,6 +204,16 @@ int benchSentinelLive(const LiveBenchOptions &options) {
         QThread::msleep(200);
     }
     const double drainSeconds = double(drain.elapsed()) / 1000.0;
+
+    // From collection on the sentinel to storage on the server, per event (the server's
+    // histogram, GET /metrics).
+    QNetworkRequest metricsRequest(base.resolved(QUrl(u"/metrics"_s)));
+    std::unique_ptr<QNetworkReply> metricsReply(nam.get(metricsRequest));
+    QEventLoop metricsLoop;
+    QObject::connect(metricsReply.get(), &QNetworkReply::finished, &metricsLoop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &metricsLoop, &QEventLoop::quit);
+    metricsLoop.exec();
+    const auto buckets = delayBuckets(metricsReply->readAll());
     sentinel.terminate();
     server.terminate();
     sentinel.waitForFinished(10000);
@@ -183,6 +231,9 @@ int benchSentinelLive(const LiveBenchOptions &options) {
         {u"sentinel_peak_rss_mb"_s, peakRss},
         {u"sentinel_mean_rss_mb"_s, rssSamples ? rssSum / rssSamples : 0},
         {u"peak_rss_mb"_s, peakRss},
+        {u"delivery_delay_events"_s, buckets.empty() ? 0.0 : buckets.back().second},
+        {u"delivery_delay_p50_seconds"_s, quantileOf(buckets, 0.50)},
+        {u"delivery_delay_p99_seconds"_s, quantileOf(buckets, 0.99)},
     };
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return stored >= written ? 0 : 1;

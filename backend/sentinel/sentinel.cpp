@@ -27,9 +27,41 @@ struct TransmitSettings {
     TransmitterConfig transmitter;
 };
 
+Result<QUrl> parseServerUrl(const config::Section &at, const std::string &text) {
+    QUrl url(QString::fromStdString(text), QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"ws"_s && url.scheme() != u"wss"_s) || url.host().isEmpty())
+        return at.error("must be ws://HOST:PORT or wss://HOST:PORT");
+    return url;
+}
+
+// `endpoints:` — a list of {url, weight}.
+Result<std::vector<Endpoint>> parseEndpoints(const config::Section &section) {
+    auto entries = section.elements();
+    if (!entries)
+        return entries.error();
+    if (entries->empty())
+        return section.error("lists no endpoint");
+    std::vector<Endpoint> endpoints;
+    for (const config::Section &entry : *entries) {
+        if (auto ok = entry.allowOnly({"url", "weight"}); !ok)
+            return ok.error();
+        auto text = entry.requireString("url");
+        if (!text)
+            return text.error();
+        auto url = parseServerUrl(entry.child("url"), *text);
+        if (!url)
+            return url.error();
+        auto weight = entry.integer("weight", 1, 1, 1000);
+        if (!weight)
+            return weight.error();
+        endpoints.push_back(Endpoint {*url, unsigned(*weight)});
+    }
+    return endpoints;
+}
+
 Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) {
-    if (auto ok = section.allowOnly({"server", "batch_size", "batch_timeout", "heartbeat_interval", "initial_backoff",
-            "max_backoff", "max_pending_batches"});
+    if (auto ok = section.allowOnly({"server", "endpoints", "batch_size", "batch_timeout", "heartbeat_interval",
+            "initial_backoff", "max_backoff", "max_attempts", "max_pending_batches"});
         !ok)
         return ok.error();
     TransmitSettings settings;
@@ -40,8 +72,11 @@ Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) 
     auto initial = section.duration("initial_backoff", std::chrono::milliseconds(500));
     auto maximum = section.duration("max_backoff", std::chrono::seconds(5));
     auto pending = section.integer("max_pending_batches", 1000, 1, 1'000'000);
+    auto attempts = section.integer("max_attempts", 3, 1, 1000);
     if (!server)
         return server.error();
+    if (!attempts)
+        return attempts.error();
     if (!batchSize)
         return batchSize.error();
     for (const auto *value : {&batchTimeout, &heartbeat, &initial, &maximum}) {
@@ -51,10 +86,20 @@ Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) 
     if (!pending)
         return pending.error();
     if (!server->empty()) {
-        settings.server = QUrl(QString::fromStdString(*server), QUrl::StrictMode);
-        if (!settings.server.isValid() || (settings.server.scheme() != u"ws"_s && settings.server.scheme() != u"wss"_s))
-            return section.child("server").error("must be ws://HOST:PORT or wss://HOST:PORT");
+        auto url = parseServerUrl(section.child("server"), *server);
+        if (!url)
+            return url.error();
+        settings.server = *url;
     }
+    if (section.has("endpoints")) {
+        if (!server->empty())
+            return section.error("set either server or endpoints, not both");
+        auto endpoints = parseEndpoints(section.child("endpoints"));
+        if (!endpoints)
+            return endpoints.error();
+        settings.transmitter.endpoints = std::move(*endpoints);
+    }
+    settings.transmitter.maxAttempts = int(*attempts);
     if (*initial > *maximum || initial->count() <= 0)
         return section.error("initial_backoff must be positive and at most max_backoff");
     if (heartbeat->count() < 1000)
@@ -152,8 +197,10 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
 
     TransmitterConfig transmitter = transmit->transmitter;
     transmitter.server = options.server.isEmpty() ? transmit->server : options.server;
-    if (transmitter.server.isEmpty())
-        return root->error("no server: pass --server ws://HOST:PORT or set transmitter.server");
+    if (!options.server.isEmpty())
+        transmitter.endpoints.clear(); // the command line names the one server
+    if (transmitter.server.isEmpty() && transmitter.endpoints.empty())
+        return root->error("no server: pass --server ws://HOST:PORT or set transmitter.server or endpoints");
     transmitter.enrollmentToken = options.enrollToken.toStdString();
     transmitter.hostname = hostname;
     transmitter.version = VANOPTICON_VERSION;

@@ -14,6 +14,7 @@
 
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
@@ -161,6 +162,46 @@ private Q_SLOTS:
         QVERIFY(again->send(makeBatch(3, "192.0.2.1")).ok());
         QTRY_COMPARE(ackedAgain.size(), 1);
         QCOMPARE(server.storedEvents(), 23); // no sequence number reused, nothing dropped as a duplicate
+    }
+
+    // Two endpoints, the first one down: after max_attempts refused connections the node moves
+    // to the other and delivers there.
+    void failsOverToAnotherEndpoint() {
+        Server server(m_dir.filePath(u"failover.db"_s), crypto::SigningKey::generate());
+        QVERIFY(server.start());
+        QTcpServer probe; // a port nobody listens on once it is closed again
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const QUrl dead(u"ws://127.0.0.1:%1"_s.arg(probe.serverPort()));
+        probe.close();
+        const QUrl live(u"ws://127.0.0.1:%1"_s.arg(server.port));
+        const std::vector<sentinel::Endpoint> endpoints {{dead, 1000}, {live, 1}};
+        std::uint64_t seed = 1; // one that starts on the dead endpoint
+        while (sentinel::EndpointList(endpoints, 2, seed).current().url != dead)
+            ++seed;
+
+        const std::string identityDir = m_dir.filePath(u"failover-node"_s).toStdString();
+        auto identity = sentinel::NodeIdentity::load(identityDir);
+        auto sequences = sentinel::SequenceStore::open(identityDir + "/sequence");
+        QVERIFY(identity.ok() && sequences.ok());
+        sentinel::TransmitterConfig config;
+        config.endpoints = endpoints;
+        config.maxAttempts = 2;
+        config.endpointSeed = seed;
+        config.enrollmentToken = server.token().toStdString();
+        config.hostname = "web-02";
+        config.version = "test";
+        config.initialBackoff = std::chrono::milliseconds(50);
+        config.maxBackoff = std::chrono::milliseconds(200);
+        sentinel::Transmitter transmitter(config, *identity, *sequences);
+        QCOMPARE(transmitter.endpoint(), dead);
+        QSignalSpy ready(&transmitter, &sentinel::Transmitter::ready);
+        QSignalSpy acked(&transmitter, &sentinel::Transmitter::acknowledged);
+        transmitter.start();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, 10000);
+        QCOMPARE(transmitter.endpoint(), live);
+        QVERIFY(transmitter.send(makeBatch(4, "203.0.113.9")).ok());
+        QTRY_COMPARE(acked.size(), 1);
+        QCOMPARE(server.storedEvents(), 4);
     }
 
     void spentAndUnknownTokensAreRefused() {

@@ -21,6 +21,10 @@ constexpr qint64 kMaxFrameBytes = 8 * 1024 * 1024;
 Transmitter::Transmitter(TransmitterConfig config, NodeIdentity &identity, SequenceStore &sequences, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
+    , m_endpoints(
+          m_config.endpoints.empty() ? std::vector<Endpoint> {Endpoint {m_config.server, 1}} : m_config.endpoints,
+          m_config.maxAttempts,
+          m_config.endpointSeed != 0 ? m_config.endpointSeed : QRandomGenerator::global()->generate64())
     , m_identity(identity)
     , m_sequences(sequences) {
     m_reconnect.setSingleShot(true);
@@ -77,7 +81,7 @@ void Transmitter::stop() {
 }
 
 QUrl Transmitter::channelUrl() const {
-    QUrl url = m_config.server;
+    QUrl url = m_endpoints.current().url;
     if (url.path().isEmpty() || url.path() == u"/"_s)
         url.setPath(u"/api/v1/sentinel"_s);
     return url;
@@ -113,6 +117,16 @@ void Transmitter::onConnected() {
 
 void Transmitter::onDisconnected() {
     m_heartbeat.stop();
+    // A connection that never got as far as the welcome counts against its endpoint; after
+    // max_attempts of them in a row the next one is tried.
+    if (m_state != State::Ready) {
+        const QString from = channelUrl().toString();
+        if (m_endpoints.failed()) {
+            qWarning("sentinel: no connection to %s in %d attempts; trying %s", qPrintable(from), m_config.maxAttempts,
+                qPrintable(channelUrl().toString()));
+            m_attempt = 0; // a fresh server: no backoff earned yet
+        }
+    }
     m_state = State::Disconnected;
     if (m_socket) {
         m_socket->disconnect(this);
@@ -243,6 +257,7 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     }
     m_state = State::Ready;
     m_attempt = 0;
+    m_endpoints.succeeded();
     m_nextBatch = std::max<std::uint64_t>(m_nextBatch, welcome.last_acked_batch() + 1);
     // Batches the server never acknowledged go again, in order; it stores each event once.
     for (const PendingBatch &batch : m_pending)

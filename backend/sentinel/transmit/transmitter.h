@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sentinel/buffer/diskbuffer.h"
+#include "sentinel/transmit/endpointlist.h"
 #include "sentinel/transmit/nodeidentity.h"
 #include "sentinel/transmit/sequencestore.h"
 #include "shared/core/result.h"
@@ -20,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 class QWebSocket;
 
@@ -27,6 +29,9 @@ namespace vanopticon::sentinel {
 
 struct TransmitterConfig {
     QUrl server; // ws://host:port or wss://…; the channel path is added when absent
+    std::vector<Endpoint> endpoints; // several servers (weights, failover); empty: `server` alone
+    int maxAttempts = 3; // failed connection attempts in a row before moving to another endpoint
+    std::uint64_t endpointSeed = 0; // for the weighted picks; 0: random (tests fix it)
     std::string enrollmentToken; // used once, when the node has no identity yet
     std::string hostname;
     std::string version;
@@ -77,6 +82,7 @@ public:
     void setHeartbeatSource(std::function<v1::Heartbeat()> source) { m_heartbeatSource = std::move(source); }
 
     State state() const { return m_state; }
+    QUrl endpoint() const { return m_endpoints.current().url; }
     bool canAccept() const { return m_buffer ? !m_aboveHighWatermark : m_pending.size() < m_config.maxPendingBatches; }
     std::size_t pendingBatches() const { return m_buffer ? m_buffer->pendingRecords() : m_pending.size(); }
     // Every batch up to this sequence survives a crash (0: none; without a buffer: none ever).
@@ -130,6 +136,7 @@ private:
     void forgetDroppedBatches();
 
     TransmitterConfig m_config;
+    EndpointList m_endpoints;
     NodeIdentity &m_identity;
     SequenceStore &m_sequences;
     std::unique_ptr<QWebSocket> m_socket;

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The transmitter: block as a sentinel reads it at start: endpoints with weights, max_attempts,
+// and the errors that name the setting at fault.
+#include "sentinel/sentinel.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vanopticon::sentinel;
+using namespace Qt::StringLiterals;
+
+class TestTransmitterConfig : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_case = 0;
+
+    // Creates a sentinel whose transmitter: block is `transmitter`; the error, or "".
+    QString create(const QString &transmitter) {
+        const QString config = m_dir.filePath(u"sentinel-%1.yaml"_s.arg(++m_case));
+        QFile file(config);
+        if (!file.open(QIODevice::WriteOnly))
+            return u"cannot write the configuration"_s;
+        file.write(u"collector:\n  sources:\n    - {type: syslog, path: %1, format: rfc3164}\ntransmitter:\n%2"_s
+                       .arg(m_dir.filePath(u"auth.log"_s), transmitter)
+                       .toUtf8());
+        file.close();
+        SentinelOptions options;
+        options.configPath = config;
+        options.stateDir = m_dir.filePath(u"state-%1"_s.arg(m_case));
+        auto sentinel = Sentinel::create(options);
+        return sentinel ? QString() : QString::fromStdString(sentinel.error().message);
+    }
+
+private Q_SLOTS:
+    void endpointsAreAccepted() {
+        QCOMPARE(create(u"  endpoints:\n    - {url: ws://a.example:8470, weight: 3}\n"
+                        u"    - {url: wss://b.example:8470}\n  max_attempts: 5\n"_s),
+            QString());
+    }
+
+    void mistakesAreNamed_data() {
+        QTest::addColumn<QString>("transmitter");
+        QTest::addColumn<QString>("error");
+        QTest::addRow("both") << u"  server: ws://a.example:8470\n  endpoints:\n    - {url: ws://b.example:8470}\n"_s
+                              << u"either server or endpoints"_s;
+        QTest::addRow("empty list") << u"  endpoints: []\n"_s << u"lists no endpoint"_s;
+        QTest::addRow("bad url") << u"  endpoints:\n    - {url: http://a.example:8470}\n"_s
+                                 << u"transmitter.endpoints[0].url"_s;
+        QTest::addRow("weight") << u"  endpoints:\n    - {url: ws://a.example:8470, weight: 0}\n"_s
+                                << u"transmitter.endpoints[0].weight"_s;
+        QTest::addRow("unknown key") << u"  endpoints:\n    - {url: ws://a.example:8470, priority: 1}\n"_s
+                                     << u"priority"_s;
+        QTest::addRow("attempts") << u"  server: ws://a.example:8470\n  max_attempts: 0\n"_s
+                                  << u"transmitter.max_attempts"_s;
+        QTest::addRow("none") << u"  batch_size: 100\n"_s << u"no server"_s;
+    }
+
+    void mistakesAreNamed() {
+        QFETCH(QString, transmitter);
+        QFETCH(QString, error);
+        const QString message = create(transmitter);
+        QVERIFY2(message.contains(error), qPrintable(message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTransmitterConfig)
+#include "tst_transmitterconfig.moc"

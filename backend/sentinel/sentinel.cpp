@@ -5,6 +5,7 @@
 #include "sentinel/collect/sourcefactory.h"
 #include "sentinel/enrich/enricherstatus.h"
 #include "sentinel/respond/nftablesfirewall.h"
+#include "sentinel/tls/tlsfiles.h"
 #include "shared/config/section.h"
 
 #include <QDateTime>
@@ -12,7 +13,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSslSocket>
 #include <QSysInfo>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -59,8 +63,36 @@ Result<std::vector<Endpoint>> parseEndpoints(const config::Section &section) {
     return endpoints;
 }
 
+// `tls:` — ca (the CAs the server's certificate must chain to, instead of the system's), and a
+// client certificate with its key for servers that ask for one.
+Result<QSslConfiguration> parseTransmitterTls(const config::Section &tls) {
+    if (!tls.isMap())
+        return tls.error("expected a mapping with ca, certificate and private_key");
+    if (auto known = tls.allowOnly({"ca", "certificate", "private_key"}); !known)
+        return known.error();
+    if (!QSslSocket::supportsSsl())
+        return tls.error("TLS is not available: Qt has no TLS backend here");
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    if (tls.has("ca")) {
+        std::string path;
+        auto cas = readCertificates(tls, "ca", path);
+        if (!cas)
+            return cas.error();
+        ssl.setCaCertificates(*cas);
+    }
+    if (tls.has("certificate") || tls.has("private_key")) {
+        auto identity = readTlsIdentity(tls);
+        if (!identity)
+            return identity.error();
+        ssl.setLocalCertificateChain(identity->certificateChain);
+        ssl.setPrivateKey(identity->privateKey);
+    }
+    return ssl;
+}
+
 Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) {
-    if (auto ok = section.allowOnly({"server", "endpoints", "batch_size", "batch_timeout", "heartbeat_interval",
+    if (auto ok = section.allowOnly({"server", "endpoints", "tls", "batch_size", "batch_timeout", "heartbeat_interval",
             "initial_backoff", "max_backoff", "max_attempts", "max_pending_batches"});
         !ok)
         return ok.error();
@@ -100,6 +132,17 @@ Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) 
         settings.transmitter.endpoints = std::move(*endpoints);
     }
     settings.transmitter.maxAttempts = int(*attempts);
+    if (section.has("tls")) {
+        auto tls = parseTransmitterTls(section.child("tls"));
+        if (!tls)
+            return tls.error();
+        settings.transmitter.tls = std::move(*tls);
+        const auto plain = [](const QUrl &url) { return url.scheme() != u"wss"_s; };
+        if ((!settings.server.isEmpty() && plain(settings.server))
+            || std::any_of(settings.transmitter.endpoints.begin(), settings.transmitter.endpoints.end(),
+                [&](const Endpoint &endpoint) { return plain(endpoint.url); }))
+            return section.child("tls").error("applies to wss:// servers only; the server or an endpoint is ws://");
+    }
     if (*initial > *maximum || initial->count() <= 0)
         return section.error("initial_backoff must be positive and at most max_backoff");
     if (heartbeat->count() < 1000)
@@ -197,8 +240,11 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
 
     TransmitterConfig transmitter = transmit->transmitter;
     transmitter.server = options.server.isEmpty() ? transmit->server : options.server;
-    if (!options.server.isEmpty())
+    if (!options.server.isEmpty()) {
         transmitter.endpoints.clear(); // the command line names the one server
+        if (transmitter.tls && options.server.scheme() != u"wss"_s)
+            return root->child("transmitter").error("tls is set, but --server names a ws:// server");
+    }
     if (transmitter.server.isEmpty() && transmitter.endpoints.empty())
         return root->error("no server: pass --server ws://HOST:PORT or set transmitter.server or endpoints");
     transmitter.enrollmentToken = options.enrollToken.toStdString();

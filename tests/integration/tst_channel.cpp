@@ -11,13 +11,19 @@
 #include "storage/database.h"
 #include "storage/events.h"
 #include "storage/nodes.h"
+#include "support/testcertificates.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QSslKey>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <optional>
+#include <tuple>
 
 using namespace vanopticon;
 using namespace Qt::StringLiterals;
@@ -202,6 +208,70 @@ private Q_SLOTS:
         QVERIFY(transmitter.send(makeBatch(4, "203.0.113.9")).ok());
         QTRY_COMPARE(acked.size(), 1);
         QCOMPARE(server.storedEvents(), 4);
+    }
+
+    // wss with the CA file and a client certificate: the node trusts only the configured CA, the
+    // server asks for and checks the node's certificate; without the CA nothing connects.
+    void connectsOverTlsWithAClientCertificate() {
+        TestCertificates certificates;
+        QVERIFY2(certificates.create(), qPrintable(certificates.error()));
+        Server server(m_dir.filePath(u"tls.db"_s), crypto::SigningKey::generate());
+        QVERIFY(server.start());
+        QWebSocketServer tlsServer(u"tls"_s, QWebSocketServer::SecureMode);
+        QSslConfiguration serverTls = QSslConfiguration::defaultConfiguration();
+        serverTls.setLocalCertificateChain(QSslCertificate::fromData(certificates.read(u"server.pem"_s)));
+        serverTls.setPrivateKey(QSslKey(certificates.read(u"server.key"_s), QSsl::Ec));
+        serverTls.setCaCertificates(QSslCertificate::fromData(certificates.read(u"ca.pem"_s)));
+        serverTls.setPeerVerifyMode(QSslSocket::VerifyPeer); // a client certificate is required
+        tlsServer.setSslConfiguration(serverTls);
+        QString clientName;
+        connect(&tlsServer, &QWebSocketServer::newConnection, this, [&] {
+            std::unique_ptr<QWebSocket> socket(tlsServer.nextPendingConnection());
+            clientName
+                = socket->sslConfiguration().peerCertificate().subjectInfo(QSslCertificate::CommonName).join(u',');
+            server.gateway->accept(std::move(socket));
+        });
+        QVERIFY(tlsServer.listen(QHostAddress::LocalHost));
+
+        QSslConfiguration nodeTls = QSslConfiguration::defaultConfiguration();
+        nodeTls.setCaCertificates(QSslCertificate::fromData(certificates.read(u"ca.pem"_s)));
+        nodeTls.setLocalCertificateChain(QSslCertificate::fromData(certificates.read(u"client.pem"_s)));
+        nodeTls.setPrivateKey(QSslKey(certificates.read(u"client.key"_s), QSsl::Ec));
+        const auto node = [&](const QString &name, std::optional<QSslConfiguration> tls) {
+            const std::string dir = m_dir.filePath(name).toStdString();
+            auto identity = sentinel::NodeIdentity::load(dir);
+            auto sequences = sentinel::SequenceStore::open(dir + "/sequence");
+            sentinel::TransmitterConfig config;
+            config.server = QUrl(u"wss://localhost:%1"_s.arg(tlsServer.serverPort()));
+            config.tls = std::move(tls);
+            config.enrollmentToken = server.token().toStdString();
+            config.hostname = name.toStdString();
+            config.version = "test";
+            config.initialBackoff = std::chrono::milliseconds(50);
+            config.maxBackoff = std::chrono::milliseconds(200);
+            return std::make_tuple(std::move(*identity), std::move(*sequences), config);
+        };
+
+        // Without the CA: the server's certificate is not trusted, so nothing connects.
+        auto [strangerIdentity, strangerSequences, strangerConfig] = node(u"tls-stranger"_s, std::nullopt);
+        sentinel::Transmitter stranger(strangerConfig, strangerIdentity, strangerSequences);
+        QSignalSpy strangerReady(&stranger, &sentinel::Transmitter::ready);
+        stranger.start();
+        QTest::qWait(1500);
+        QCOMPARE(strangerReady.size(), 0);
+        QVERIFY(!strangerIdentity.isEnrolled());
+        stranger.stop();
+
+        auto [identity, sequences, config] = node(u"tls-node"_s, nodeTls);
+        sentinel::Transmitter transmitter(config, identity, sequences);
+        QSignalSpy ready(&transmitter, &sentinel::Transmitter::ready);
+        QSignalSpy acked(&transmitter, &sentinel::Transmitter::acknowledged);
+        transmitter.start();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, 10000);
+        QCOMPARE(clientName, u"web1.example"_s);
+        QVERIFY(transmitter.send(makeBatch(3, "203.0.113.10")).ok());
+        QTRY_COMPARE(acked.size(), 1);
+        QCOMPARE(server.storedEvents(), 3);
     }
 
     void spentAndUnknownTokensAreRefused() {

@@ -92,6 +92,8 @@ void Transmitter::connectNow() {
         return;
     m_socket = std::make_unique<QWebSocket>();
     m_socket->setMaxAllowedIncomingMessageSize(kMaxFrameBytes);
+    if (m_config.tls)
+        m_socket->setSslConfiguration(*m_config.tls);
     connect(m_socket.get(), &QWebSocket::connected, this, &Transmitter::onConnected);
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Transmitter::onDisconnected);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Transmitter::onBinaryMessage);

@@ -11,6 +11,7 @@
 #include "vanopticon/v1/channel.pb.h"
 
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
 
@@ -18,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,6 +34,7 @@ struct TransmitterConfig {
     std::vector<Endpoint> endpoints; // several servers (weights, failover); empty: `server` alone
     int maxAttempts = 3; // failed connection attempts in a row before moving to another endpoint
     std::uint64_t endpointSeed = 0; // for the weighted picks; 0: random (tests fix it)
+    std::optional<QSslConfiguration> tls; // wss: the CAs to trust and the node's client certificate
     std::string enrollmentToken; // used once, when the node has no identity yet
     std::string hostname;
     std::string version;

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/syslognet/syslognetconfig.h"
 
+#include "sentinel/tls/tlsfiles.h"
+
 #include <QFile>
 #include <QSslSocket>
-
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <charconv>
 #include <memory>
@@ -16,8 +12,6 @@
 namespace vanopticon::sentinel {
 
 namespace {
-
-constexpr qint64 kMaxPemFileBytes = 1024 * 1024;
 
 Result<SyslogListenAddress> parseListen(const config::Section &entry) {
     auto text = entry.requireString("listen");
@@ -83,42 +77,6 @@ Result<std::uint64_t> parseSizeSetting(
     return *size;
 }
 
-Result<QByteArray> readPemFile(const config::Section &tls, std::string_view key, std::string &path) {
-    auto text = tls.requireString(key);
-    if (!text)
-        return text.error();
-    const config::Section setting = tls.child(key);
-    if (text->empty() || text->front() != '/')
-        return setting.error("expected an absolute path, got '" + *text + "'");
-    QFile file(QString::fromStdString(*text));
-    if (!file.open(QIODevice::ReadOnly))
-        return setting.error("cannot read " + *text + ": " + file.errorString().toStdString());
-    if (file.size() > kMaxPemFileBytes)
-        return setting.error(*text + " is larger than 1 MB: not a PEM file");
-    path = std::move(*text);
-    return file.readAll();
-}
-
-// Whether `key` is the private half of `certificate`'s public key: a mismatch would fail every
-// handshake, each with an error only the peer sees, so it is refused with the configuration.
-bool keyMatchesCertificate(const QSslCertificate &certificate, const QSslKey &key) {
-    const QByteArray certificatePem = certificate.toPem();
-    const QByteArray keyPem = key.toPem();
-    const std::unique_ptr<BIO, decltype(&BIO_free)> certificateBio(
-        BIO_new_mem_buf(certificatePem.constData(), int(certificatePem.size())), BIO_free);
-    const std::unique_ptr<BIO, decltype(&BIO_free)> keyBio(
-        BIO_new_mem_buf(keyPem.constData(), int(keyPem.size())), BIO_free);
-    if (!certificateBio || !keyBio)
-        return false;
-    const std::unique_ptr<X509, decltype(&X509_free)> x509(
-        PEM_read_bio_X509(certificateBio.get(), nullptr, nullptr, nullptr), X509_free);
-    const std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> privateKey(
-        PEM_read_bio_PrivateKey(keyBio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
-    const bool matches = x509 && privateKey && X509_check_private_key(x509.get(), privateKey.get()) == 1;
-    ERR_clear_error(); // the thread's OpenSSL error queue is Qt's too
-    return matches;
-}
-
 Result<SyslogTlsConfig> parseTls(const config::Section &tls) {
     if (!tls.isMap())
         return tls.error("expected a mapping with certificate and private_key");
@@ -128,36 +86,19 @@ Result<SyslogTlsConfig> parseTls(const config::Section &tls) {
         return tls.error("TLS is not available: Qt has no TLS backend here");
 
     SyslogTlsConfig config;
-    auto certificate = readPemFile(tls, "certificate", config.certificatePath);
-    if (!certificate)
-        return certificate.error();
-    config.certificateChain = QSslCertificate::fromData(*certificate, QSsl::Pem);
-    if (config.certificateChain.isEmpty())
-        return tls.child("certificate").error("no PEM certificate in " + config.certificatePath);
-
-    auto key = readPemFile(tls, "private_key", config.privateKeyPath);
-    if (!key)
-        return key.error();
-    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
-        config.privateKey = QSslKey(*key, algorithm, QSsl::Pem, QSsl::PrivateKey);
-        if (!config.privateKey.isNull())
-            break;
-    }
-    if (config.privateKey.isNull())
-        return tls.child("private_key")
-            .error("no unencrypted RSA, EC or DSA private key in PEM form in " + config.privateKeyPath);
-    if (!keyMatchesCertificate(config.certificateChain.front(), config.privateKey))
-        return tls.child("private_key")
-            .error("the key in " + config.privateKeyPath + " is not the one of the certificate in "
-                + config.certificatePath);
+    auto identity = readTlsIdentity(tls);
+    if (!identity)
+        return identity.error();
+    config.certificatePath = std::move(identity->certificatePath);
+    config.privateKeyPath = std::move(identity->privateKeyPath);
+    config.certificateChain = std::move(identity->certificateChain);
+    config.privateKey = std::move(identity->privateKey);
 
     if (tls.has("ca")) {
-        auto ca = readPemFile(tls, "ca", config.caPath);
+        auto ca = readCertificates(tls, "ca", config.caPath);
         if (!ca)
             return ca.error();
-        config.caCertificates = QSslCertificate::fromData(*ca, QSsl::Pem);
-        if (config.caCertificates.isEmpty())
-            return tls.child("ca").error("no PEM certificate in " + config.caPath);
+        config.caCertificates = std::move(*ca);
     }
     auto require = tls.boolean("require_client_certificate", false);
     if (!require)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/syslognet/syslognetconfig.h"
-#include "testcertificates.h"
+#include "support/testcertificates.h"
 
 #include <QTest>
 

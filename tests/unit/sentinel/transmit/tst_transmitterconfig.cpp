@@ -2,6 +2,7 @@
 // The transmitter: block as a sentinel reads it at start: endpoints with weights, max_attempts,
 // and the errors that name the setting at fault.
 #include "sentinel/sentinel.h"
+#include "support/testcertificates.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -38,6 +39,28 @@ private Q_SLOTS:
         QCOMPARE(create(u"  endpoints:\n    - {url: ws://a.example:8470, weight: 3}\n"
                         u"    - {url: wss://b.example:8470}\n  max_attempts: 5\n"_s),
             QString());
+    }
+
+    // tls: the CA file and a client certificate, for wss servers only; a key that is not the
+    // certificate's is refused at start.
+    void tlsFilesAreChecked() {
+        TestCertificates certificates;
+        QVERIFY2(certificates.create(), qPrintable(certificates.error()));
+        const QString files = u"  tls:\n    ca: %1\n    certificate: %2\n    private_key: %3\n"_s.arg(
+            certificates.path(u"ca.pem"_s), certificates.path(u"client.pem"_s), certificates.path(u"client.key"_s));
+        QCOMPARE(create(u"  server: wss://siem.example:8470\n"_s + files), QString());
+        QCOMPARE(create(u"  endpoints:\n    - {url: wss://a.example:8470}\n  tls:\n    ca: %1\n"_s.arg(
+                     certificates.path(u"ca.pem"_s))),
+            QString());
+        QString message = create(u"  server: ws://siem.example:8470\n"_s + files);
+        QVERIFY2(message.contains(u"wss:// servers only"), qPrintable(message));
+        message = create(u"  server: wss://siem.example:8470\n  tls:\n    certificate: %1\n    private_key: %2\n"_s.arg(
+            certificates.path(u"client.pem"_s), certificates.path(u"rogue.key"_s)));
+        QVERIFY2(
+            message.contains(u"transmitter.tls.private_key") && message.contains(u"not the one of the certificate"),
+            qPrintable(message));
+        message = create(u"  server: wss://siem.example:8470\n  tls:\n    ca: relative.pem\n"_s);
+        QVERIFY2(message.contains(u"absolute path"), qPrintable(message));
     }
 
     void mistakesAreNamed_data() {

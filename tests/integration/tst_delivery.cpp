@@ -201,6 +201,7 @@ private Q_SLOTS:
         // The sentinel dies without a chance to save anything more.
         m_sentinel.kill();
         QVERIFY(m_sentinel.waitForFinished(5000));
+        QTest::qWait(1000); // the outage lasts at least a second (its delay is checked below)
 
         // Both come back (the server on a new port): what the buffer held arrives.
         const QString restarted = m_server->start();

@@ -349,7 +349,9 @@ void Transmitter::syncBuffer() {
 }
 
 void Transmitter::refillFromBuffer() {
-    if (!m_buffer || m_pending.size() >= m_config.maxPendingBatches)
+    // Nothing to read while every durable batch is queued already (a batch waiting for its
+    // sync is read once the sync made it durable).
+    if (!m_buffer || m_pending.size() >= m_config.maxPendingBatches || m_lastQueued >= m_durableThrough)
         return;
     constexpr std::uint64_t kMaxReadBytes = 16 << 20;
     auto records

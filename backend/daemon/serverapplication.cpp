@@ -199,7 +199,8 @@ Result<void> ServerApplication::start() {
     handlers.commandResult = [&p](const QString &nodeId, const v1::CommandResult &result) {
         p.decisions->onCommandResult(nodeId, result);
     };
-    p.gateway = std::make_unique<command::SentinelGateway>(p.db, *p.audit, p.bus, p.serverKey, std::move(handlers));
+    p.gateway = std::make_unique<command::SentinelGateway>(
+        p.db, *p.audit, p.bus, p.serverKey, std::move(handlers), p.config.maxQueuedEvents);
 
     // HTTP: the REST API, the live stream and the sentinel endpoint on one port.
     p.stream = std::make_unique<command::LiveStream>(p.bus);
@@ -246,7 +247,8 @@ Result<void> ServerApplication::start() {
     }
     p.api->metrics = [&p] {
         return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(),
-            &p.nodeBuffers, &p.gateway->counters().refusedByCode, &p.deliveryDelay});
+            &p.nodeBuffers, &p.gateway->counters().refusedByCode, &p.deliveryDelay, p.gateway->queue(),
+            p.gateway->counters().busy});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(

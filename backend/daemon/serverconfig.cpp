@@ -79,8 +79,8 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
     if (auto ok = root->allowOnly({"server"}); !ok)
         return ok.error();
     const config::Section server = root->child("server");
-    if (auto ok = server.allowOnly(
-            {"listen", "data_dir", "correlation_rules", "policies", "local_sentinel", "max_event_age", "sigma"});
+    if (auto ok = server.allowOnly({"listen", "data_dir", "correlation_rules", "policies", "local_sentinel",
+            "max_event_age", "max_queued_events", "sigma"});
         !ok)
         return ok.error();
     const QString configDir = QFileInfo(path).absolutePath();
@@ -116,6 +116,14 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
     if (*maxEventAge < std::chrono::hours(1) || *maxEventAge > std::chrono::hours(24 * 36500))
         return server.child("max_event_age").error("must be between 1h and 36500d");
     config.maxEventAge = *maxEventAge;
+
+    // Events received and waiting for ingestion: the server's memory for a fleet that sends
+    // faster than it stores. Beyond it nodes are told to send again later.
+    auto maxQueued
+        = server.integer("max_queued_events", static_cast<std::int64_t>(config.maxQueuedEvents), 100, 1'000'000);
+    if (!maxQueued)
+        return maxQueued.error();
+    config.maxQueuedEvents = static_cast<std::size_t>(*maxQueued);
 
     auto sigma = loadSigmaConfig(server.child("sigma"), configDir);
     if (!sigma)

@@ -19,6 +19,8 @@ namespace vanopticon::daemon {
 //     correlation_rules: rules/correlation     # relative paths are relative to the config file
 //     policies: policies
 //     local_sentinel: sentinel.yaml            # optional: a sentinel for this host, in-process
+//     max_event_age: 7d
+//     max_queued_events: 10000                 # nodes are told Busy beyond this many waiting
 //     sigma:
 //       rules: [sigma/rules]                   # files or directories; [] turns Sigma off
 //       logsources: sigma/logsources.yaml
@@ -41,6 +43,7 @@ struct ServerConfig {
     QString policies; // a directory of policy files
     QString localSentinelConfig; // empty: no local sentinel
     std::chrono::milliseconds maxEventAge = std::chrono::hours(24 * 7); // older events are refused
+    std::size_t maxQueuedEvents = 10'000; // received, waiting for ingestion; beyond: nodes are told Busy
     SigmaConfig sigma;
 };
 

@@ -31,6 +31,18 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
     }
     if (sources.deliveryDelay != nullptr)
         sources.deliveryDelay->appendMetrics(out);
+    out.family("vanopticon_ingest_queue_events", "gauge", "Events received from nodes and waiting for ingestion.");
+    out.sample("vanopticon_ingest_queue_events", static_cast<double>(sources.queue.events));
+    out.family("vanopticon_ingest_queue_batches", "gauge", "Batches received from nodes and waiting for ingestion.");
+    out.sample("vanopticon_ingest_queue_batches", static_cast<double>(sources.queue.batches));
+    out.family("vanopticon_ingest_queue_peak_events", "gauge", "The most events that waited at once since start.");
+    out.sample("vanopticon_ingest_queue_peak_events", static_cast<double>(sources.queue.peakEvents));
+    out.family("vanopticon_ingest_queue_max_events", "gauge", "The queue's limit (server.max_queued_events).");
+    out.sample("vanopticon_ingest_queue_max_events", static_cast<double>(sources.queue.maxEvents));
+    out.family("vanopticon_ingest_busy_total", "counter",
+        "Batches the server did not take because its queue was full (or storing failed): the node was told "
+        "Busy and sent them again later.");
+    out.sample("vanopticon_ingest_busy_total", static_cast<double>(sources.busy));
     out.family("vanopticon_nodes_online", "gauge", "Sentinels connected now.");
     out.sample("vanopticon_nodes_online", sources.nodesOnline);
     if (sources.nodeBuffers != nullptr && !sources.nodeBuffers->empty()) {

@@ -3,6 +3,7 @@
 
 #include "analysis/alert/alertmanager.h"
 #include "analysis/ingest/ingestor.h"
+#include "command/gateway/ingestqueue.h"
 #include "daemon/deliverydelay.h"
 
 #include <QByteArray>
@@ -37,6 +38,8 @@ struct ServerMetricsSources {
     const NodeBufferReports *nodeBuffers = nullptr;
     const std::map<std::string, quint64> *channelRefusals = nullptr; // by code
     const DeliveryDelay *deliveryDelay = nullptr;
+    command::IngestQueueFigures queue {};
+    quint64 busy = 0; // batches answered Busy
 };
 
 QByteArray serverMetrics(const ServerMetricsSources &sources);

@@ -11,6 +11,7 @@
 #include "storage/database.h"
 #include "storage/events.h"
 #include "storage/nodes.h"
+#include "support/channelserver.h"
 #include "support/testcertificates.h"
 
 #include <QSignalSpy>
@@ -30,62 +31,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// One server: database, gateway and HTTP listener; can be stopped and started on the same port.
-struct Server {
-    storage::Database db;
-    std::unique_ptr<storage::AuditLog> audit;
-    EventBus bus;
-    crypto::SigningKey key;
-    std::unique_ptr<command::SentinelGateway> gateway;
-    std::unique_ptr<command::HttpServer> http;
-    quint16 port = 0;
-
-    Server(const QString &dbPath, crypto::SigningKey serverKey)
-        : key(std::move(serverKey)) {
-        if (!db.open(dbPath).ok())
-            qFatal("cannot open the test database");
-        audit = std::make_unique<storage::AuditLog>(db);
-    }
-    bool start(quint16 wantedPort = 0) {
-        command::GatewayHandlers handlers;
-        handlers.batch = [this](const QString &nodeId, const v1::EventBatch &batch) -> Result<command::IngestOutcome> {
-            EventBatch events;
-            for (const v1::Event &e : batch.events())
-                (void)wire::fromProto(e, events);
-            storage::EventRepository repository(db);
-            auto stored = repository.insertBatch(nodeId, events, 1);
-            if (!stored)
-                return stored.error();
-            return command::IngestOutcome {quint32(stored->stored), 0};
-        };
-        gateway = std::make_unique<command::SentinelGateway>(db, *audit, bus, key, handlers);
-        http = std::make_unique<command::HttpServer>();
-        http->webSocketRoute(u"/api/v1/sentinel"_s, {},
-            [this](std::unique_ptr<QWebSocket> socket) { gateway->accept(std::move(socket)); });
-        auto listening = http->listen(QHostAddress::LocalHost, wantedPort);
-        if (!listening)
-            return false;
-        port = *listening;
-        return true;
-    }
-    void stop() {
-        http.reset(); // closes the listener and every connection
-        gateway.reset();
-    }
-    QString token() {
-        const QString token = QString::fromStdString(crypto::randomToken("vo_enroll_"));
-        storage::NodeRepository nodes(db);
-        (void)nodes.createEnrollmentToken(QString::fromStdString(crypto::blake2bHex(token.toStdString())), u"test"_s,
-            u"admin"_s, QDateTime::currentMSecsSinceEpoch() + 60'000);
-        return token;
-    }
-    int storedEvents() {
-        QSqlQuery q(db.handle());
-        q.exec(u"SELECT COUNT(*), COUNT(DISTINCT sequence) FROM events"_s);
-        q.next();
-        return q.value(0).toInt() == q.value(1).toInt() ? q.value(0).toInt() : -1; // -1: duplicates stored
-    }
-};
+using Server = ChannelServer;
 
 EventBatch makeBatch(int count, const char *sourceIp) {
     EventBatch batch;

@@ -285,6 +285,11 @@ private Q_SLOTS:
         QVERIFY(ack);
         QCOMPARE(ack->stored(), 1u);
         QCOMPARE(m_server->call("GET", u"/api/v1/health"_s).first, 200);
+        // Nothing waits in the ingestion queue, its limit is the default, and nobody was held back.
+        QCOMPARE(metric(u"vanopticon_ingest_queue_events"_s), 0.0);
+        QCOMPARE(metric(u"vanopticon_ingest_queue_max_events"_s), 10000.0);
+        QVERIFY(metric(u"vanopticon_ingest_queue_peak_events"_s) >= 1.0);
+        QCOMPARE(metric(u"vanopticon_ingest_busy_total"_s), 0.0);
     }
 };
 

@@ -10,13 +10,14 @@ using namespace Qt::StringLiterals;
 namespace vanopticon::command {
 
 SentinelGateway::SentinelGateway(storage::Database &db, storage::AuditLog &audit, EventBus &bus,
-    const crypto::SigningKey &serverKey, GatewayHandlers handlers, QObject *parent)
+    const crypto::SigningKey &serverKey, GatewayHandlers handlers, std::size_t maxQueuedEvents, QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_audit(audit)
     , m_bus(bus)
     , m_serverKey(serverKey)
-    , m_handlers(std::move(handlers)) {
+    , m_handlers(std::move(handlers))
+    , m_queue(maxQueuedEvents, [this](IngestQueue::Item &item) { ingestQueued(item); }) {
 }
 
 SentinelGateway::~SentinelGateway() = default;
@@ -53,6 +54,27 @@ void SentinelGateway::sessionAuthenticated(SentinelSession *session) {
     if (const auto previous = m_online.value(session->nodeId()); previous && previous != session)
         previous->refuse(u"replaced"_s, u"the node connected again"_s);
     m_online.insert(session->nodeId(), session);
+}
+
+void SentinelGateway::ingestQueued(IngestQueue::Item &item) {
+    const quint64 sequence = item.batch.batch_sequence();
+    auto outcome = m_handlers.batch(item.nodeId, item.batch);
+    if (!outcome) {
+        ++m_counters.ingestFailures;
+        qWarning("gateway: batch %llu from %s not stored: %s", static_cast<unsigned long long>(sequence),
+            qUtf8Printable(item.nodeId), outcome.error().message.c_str());
+        // Without a connection the node sends everything unacknowledged when it reconnects.
+        if (item.session)
+            item.session->askResendFrom(sequence);
+        return;
+    }
+    if (!item.session)
+        return; // stored: sent again after the node reconnects, it is acknowledged as a duplicate
+    v1::Envelope ack;
+    ack.mutable_ack()->set_batch_sequence(sequence);
+    ack.mutable_ack()->set_stored(outcome->stored);
+    ack.mutable_ack()->set_rejected(outcome->rejected);
+    item.session->send(ack);
 }
 
 void SentinelGateway::sessionClosed(SentinelSession *session) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "command/gateway/ingestqueue.h"
 #include "shared/core/result.h"
 #include "shared/crypto/crypto.h"
 
@@ -11,6 +12,7 @@
 #include <QPointer>
 #include <QString>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,7 +39,8 @@ struct IngestOutcome {
 
 // Where the gateway hands what nodes send. Seams the daemon wires to analysis and shield.
 struct GatewayHandlers {
-    // Must store the batch durably before returning: the gateway acknowledges on success.
+    // Must store the batch durably before returning: the gateway acknowledges on success. On
+    // failure the node is told to send the batch again later (Busy), with everything after it.
     std::function<Result<IngestOutcome>(const QString &nodeId, const v1::EventBatch &batch)> batch;
     std::function<void(const QString &nodeId, const v1::Heartbeat &heartbeat)> heartbeat;
     std::function<void(const QString &nodeId, const v1::CommandResult &result)> commandResult;
@@ -45,11 +48,16 @@ struct GatewayHandlers {
 
 // The server end of the sentinels' WebSocket channel (shared/proto/vanopticon/v1/channel.proto):
 // enrollment and authentication of nodes, then batches up, acknowledgements and commands down.
+// Batches wait in an IngestQueue of at most maxQueuedEvents; when it is full the node is told
+// Busy and sends again after kBusyRetryAfter (back-pressure that costs no server memory).
 class SentinelGateway : public QObject {
     Q_OBJECT
 public:
+    static constexpr std::chrono::milliseconds kBusyRetryAfter {250};
+
     SentinelGateway(storage::Database &db, storage::AuditLog &audit, EventBus &bus, const crypto::SigningKey &serverKey,
-        GatewayHandlers handlers, QObject *parent = nullptr);
+        GatewayHandlers handlers, std::size_t maxQueuedEvents = IngestQueue::kDefaultMaxEvents,
+        QObject *parent = nullptr);
     ~SentinelGateway() override;
 
     // Takes over an upgraded WebSocket from the HTTP server.
@@ -66,13 +74,18 @@ public:
         std::map<std::string, quint64> refusedByCode; // bad_frame, unknown_node, bad_token, …
         quint64 batches = 0;
         quint64 badFrames = 0;
+        quint64 busy = 0; // batches answered Busy: the queue was full, or storing them failed
+        quint64 ingestFailures = 0; // batches the handler could not store
+        quint64 awaitingResend = 0; // batches dropped because an earlier one of their node must come first
     };
     const Counters &counters() const { return m_counters; }
+    IngestQueueFigures queue() const { return m_queue.figures(); }
 
 private:
     friend class SentinelSession;
     void sessionAuthenticated(SentinelSession *session);
     void sessionClosed(SentinelSession *session);
+    void ingestQueued(IngestQueue::Item &item);
 
     storage::Database &m_db;
     storage::AuditLog &m_audit;
@@ -81,6 +94,7 @@ private:
     GatewayHandlers m_handlers;
     QHash<QString, QPointer<SentinelSession>> m_online;
     Counters m_counters;
+    IngestQueue m_queue;
 };
 
 } // namespace vanopticon::command

@@ -116,7 +116,7 @@ void SentinelSession::onBinaryMessage(const QByteArray &frame) {
     m_deadline.start(kIdleTimeout);
     switch (envelope->body_case()) {
     case v1::Envelope::kBatch:
-        handleBatch(envelope->batch());
+        handleBatch(std::move(*envelope->mutable_batch()));
         return;
     case v1::Envelope::kHeartbeat:
         if (m_gateway.m_handlers.heartbeat)
@@ -207,24 +207,36 @@ void SentinelSession::welcome(quint64 lastAckedBatch) {
     m_gateway.sessionAuthenticated(this);
 }
 
-void SentinelSession::handleBatch(const v1::EventBatch &batch) {
+void SentinelSession::handleBatch(v1::EventBatch &&batch) {
     ++m_gateway.m_counters.batches;
     if (!m_gateway.m_handlers.batch) {
         refuse(u"unavailable"_s, u"the server is not accepting events"_s);
         return;
     }
-    auto outcome = m_gateway.m_handlers.batch(m_nodeId, batch);
-    if (!outcome) {
-        // Not acknowledged: the node keeps the batch and sends it again later.
-        qWarning("gateway: batch %llu from %s not stored: %s", static_cast<unsigned long long>(batch.batch_sequence()),
-            qUtf8Printable(m_nodeId), outcome.error().message.c_str());
-        return;
+    const quint64 sequence = batch.batch_sequence();
+    if (m_resendFrom) {
+        // Sent before the node saw our Busy; it sends them again after the one asked for.
+        if (sequence != *m_resendFrom) {
+            ++m_gateway.m_counters.awaitingResend;
+            return;
+        }
+        m_resendFrom.reset();
     }
-    v1::Envelope ack;
-    ack.mutable_ack()->set_batch_sequence(batch.batch_sequence());
-    ack.mutable_ack()->set_stored(outcome->stored);
-    ack.mutable_ack()->set_rejected(outcome->rejected);
-    send(ack);
+    if (!m_gateway.m_queue.offer(IngestQueue::Item {this, m_nodeId, std::move(batch)}))
+        askResendFrom(sequence);
+}
+
+void SentinelSession::askResendFrom(quint64 batchSequence) {
+    if (m_resendFrom && *m_resendFrom <= batchSequence)
+        return; // already asked for an earlier one, which brings this one too
+    m_resendFrom = batchSequence;
+    ++m_gateway.m_counters.busy;
+    // Its later batches still waiting would be acknowledged before it: they come again too.
+    m_gateway.m_counters.awaitingResend += m_gateway.m_queue.discard(this, batchSequence);
+    v1::Envelope busy;
+    busy.mutable_busy()->set_batch_sequence(batchSequence);
+    busy.mutable_busy()->set_retry_after_ms(static_cast<quint32>(SentinelGateway::kBusyRetryAfter.count()));
+    send(busy);
 }
 
 } // namespace vanopticon::command

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 class QWebSocket;
@@ -31,12 +32,15 @@ public:
     void send(const v1::Envelope &envelope);
     // Sends a refusal and closes.
     void refuse(const QString &code, const QString &message);
+    // Answers Busy for this batch: the node sends it and every later one again after a while,
+    // and until it does this session takes none of them.
+    void askResendFrom(quint64 batchSequence);
 
 private:
     void onBinaryMessage(const QByteArray &frame);
     void handleEnroll(const v1::Enroll &enroll);
     void handleAuthenticate(const v1::Authenticate &authenticate);
-    void handleBatch(const v1::EventBatch &batch);
+    void handleBatch(v1::EventBatch &&batch);
     void welcome(quint64 lastAckedBatch);
 
     SentinelGateway &m_gateway;
@@ -46,6 +50,7 @@ private:
     QString m_version;
     QTimer m_deadline;
     bool m_closing = false;
+    std::optional<quint64> m_resendFrom; // the batch a Busy asked for; later ones are dropped until it comes
 };
 
 } // namespace vanopticon::command

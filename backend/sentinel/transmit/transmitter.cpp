@@ -34,6 +34,8 @@ Transmitter::Transmitter(TransmitterConfig config, NodeIdentity &identity, Seque
     m_syncTimer.setSingleShot(true);
     connect(&m_syncTimer, &QTimer::timeout, this, &Transmitter::syncBuffer);
     connect(&m_expiryTimer, &QTimer::timeout, this, &Transmitter::expireBuffer);
+    m_busyPause.setSingleShot(true);
+    connect(&m_busyPause, &QTimer::timeout, this, &Transmitter::resendAfterBusy);
 }
 
 void Transmitter::setBuffer(std::unique_ptr<buffer::DiskBuffer> buffer) {
@@ -67,6 +69,8 @@ void Transmitter::stop() {
     m_running = false;
     m_reconnect.stop();
     m_heartbeat.stop();
+    m_busyPause.stop();
+    m_resendFrom.reset();
     m_expiryTimer.stop();
     if (m_syncTimer.isActive()) {
         m_syncTimer.stop();
@@ -119,6 +123,8 @@ void Transmitter::onConnected() {
 
 void Transmitter::onDisconnected() {
     m_heartbeat.stop();
+    m_busyPause.stop(); // the welcome of the next connection sends everything unacknowledged
+    m_resendFrom.reset();
     // A connection that never got as far as the welcome counts against its endpoint; after
     // max_attempts of them in a row the next one is tried.
     if (m_state != State::Ready) {
@@ -181,6 +187,7 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
                 static_cast<unsigned long long>(m_counters.eventsRejected));
         }
         while (!m_pending.empty() && m_pending.front().sequence <= sequence) {
+            m_window = std::min(m_window + 1, m_config.maxPendingBatches);
             ++m_counters.batchesAcknowledged;
             m_counters.eventsAcknowledged += m_pending.front().events;
             if (m_buffer)
@@ -191,9 +198,14 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
             refillFromBuffer();
             updateWatermark();
         }
+        sendQueued();
         Q_EMIT acknowledged(sequence);
         return;
     }
+    case v1::Envelope::kBusy:
+        if (m_state == State::Ready)
+            handleBusy(envelope->busy());
+        return;
     case v1::Envelope::kCommand:
         if (m_state == State::Ready)
             Q_EMIT commandReceived(envelope->command());
@@ -201,6 +213,47 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
     default:
         qWarning("sentinel: unexpected message from the server");
         return;
+    }
+}
+
+void Transmitter::handleBusy(const v1::Busy &busy) {
+    ++m_counters.busy;
+    if (!m_busyPause.isActive()) {
+        qInfo("sentinel: the server did not take batch %llu (its ingestion queue is full, or storing failed); "
+              "sending it and the later ones again in %u ms",
+            static_cast<unsigned long long>(busy.batch_sequence()), busy.retry_after_ms());
+    }
+    m_resendFrom = std::min(m_resendFrom.value_or(busy.batch_sequence()), busy.batch_sequence());
+    // Everything in flight beyond the refused batch is dropped by the server, so sending the
+    // whole window again would only be refused again: start over from one batch in flight and
+    // open up by one per acknowledged batch (as TCP's slow start does).
+    m_window = 1;
+    // Within reason whatever the server says; jitter keeps a fleet from coming back in lockstep.
+    const qint64 pause = std::clamp<qint64>(busy.retry_after_ms(), 10, 30'000);
+    m_busyPause.start(std::chrono::milliseconds(pause + QRandomGenerator::global()->bounded(pause / 4 + 1)));
+}
+
+void Transmitter::resendAfterBusy() {
+    if (m_state != State::Ready || !m_resendFrom)
+        return;
+    // In order, from the batch the server asked for: those before it are in its queue.
+    m_sentThrough = std::min(m_sentThrough, *m_resendFrom - 1);
+    m_resendFrom.reset();
+    sendQueued();
+    if (m_buffer)
+        refillFromBuffer();
+}
+
+void Transmitter::sendQueued() {
+    if (!transmitting())
+        return;
+    // m_pending is in batch order: the ones up to m_sentThrough are in flight.
+    const auto firstUnsent = std::upper_bound(m_pending.begin(), m_pending.end(), m_sentThrough,
+        [](std::uint64_t sent, const PendingBatch &batch) { return sent < batch.sequence; });
+    auto flying = static_cast<std::size_t>(firstUnsent - m_pending.begin());
+    for (auto it = firstUnsent; it != m_pending.end() && flying < m_window; ++it, ++flying) {
+        sendFrame(it->frame);
+        m_sentThrough = it->sequence;
     }
 }
 
@@ -262,8 +315,9 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     m_endpoints.succeeded();
     m_nextBatch = std::max<std::uint64_t>(m_nextBatch, welcome.last_acked_batch() + 1);
     // Batches the server never acknowledged go again, in order; it stores each event once.
-    for (const PendingBatch &batch : m_pending)
-        sendFrame(batch.frame);
+    m_sentThrough = 0;
+    m_window = m_config.maxPendingBatches;
+    sendQueued();
     refillFromBuffer();
     m_heartbeat.start();
     sendHeartbeat();
@@ -293,8 +347,7 @@ Result<std::uint64_t> Transmitter::send(
     }
     m_pending.push_back(PendingBatch {sequence, *count, std::move(frame)});
     ++m_counters.batchesSent;
-    if (m_state == State::Ready)
-        sendFrame(m_pending.back().frame);
+    sendQueued();
     return sequence;
 }
 
@@ -325,8 +378,7 @@ Result<void> Transmitter::bufferBatch(
     if (m_durableThrough >= sequence && m_lastQueued == previous && m_pending.size() < m_config.maxPendingBatches) {
         m_pending.push_back(PendingBatch {sequence, events, std::move(frame)});
         m_lastQueued = sequence;
-        if (m_state == State::Ready)
-            sendFrame(m_pending.back().frame);
+        sendQueued();
     } else {
         refillFromBuffer();
     }
@@ -363,9 +415,8 @@ void Transmitter::refillFromBuffer() {
     for (buffer::BufferedRecord &record : *records) {
         m_pending.push_back(PendingBatch {record.id, record.events, std::move(record.payload)});
         m_lastQueued = record.id;
-        if (m_state == State::Ready)
-            sendFrame(m_pending.back().frame);
     }
+    sendQueued();
     reportBufferDrops();
 }
 

@@ -99,6 +99,7 @@ public:
         quint64 connections = 0;
         quint64 refusals = 0;
         quint64 badFrames = 0;
+        quint64 busy = 0; // Busy answers: the server's queue was full, batches were sent again later
     };
     const Counters &counters() const { return m_counters; }
 
@@ -126,6 +127,12 @@ private:
     void onBinaryMessage(const QByteArray &frame);
     void handleHello(const v1::ServerHello &hello);
     void handleWelcome(const v1::Welcome &welcome);
+    void handleBusy(const v1::Busy &busy);
+    void resendAfterBusy();
+    // Sends queued batches not yet sent on this connection, while fewer than m_window fly.
+    void sendQueued();
+    // Connected, welcomed, and not holding back after a Busy.
+    bool transmitting() const { return m_state == State::Ready && !m_busyPause.isActive(); }
     void sendFrame(const std::string &frame);
     void sendEnvelope(const v1::Envelope &envelope);
     void sendHeartbeat();
@@ -161,6 +168,10 @@ private:
     std::uint64_t m_droppedReported = 0; // overflow, expiry and damage drops already logged
     QTimer m_syncTimer;
     QTimer m_expiryTimer;
+    QTimer m_busyPause; // after a Busy: nothing is sent until it fires
+    std::optional<std::uint64_t> m_resendFrom; // the batch the server asked for again
+    std::uint64_t m_sentThrough = 0; // the newest batch sent on this connection
+    std::size_t m_window = 1; // batches allowed in flight: maxPendingBatches from each welcome, 1 after a Busy
 };
 
 } // namespace vanopticon::sentinel

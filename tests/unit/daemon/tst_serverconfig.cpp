@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The server configuration's `sigma:` block: defaults, paths relative to the file, Sigma off,
-// and clear refusals.
+// The server configuration: the `sigma:` block (defaults, paths relative to the file, Sigma
+// off), the ingestion queue's limit, and clear refusals.
 #include "daemon/serverconfig.h"
 
 #include <QDir>
@@ -61,6 +61,15 @@ private Q_SLOTS:
         QVERIFY(config->sigma.rulePaths.empty());
     }
 
+    void theIngestionQueueLimit() {
+        auto defaults = load({});
+        QVERIFY(defaults);
+        QCOMPARE(defaults->maxQueuedEvents, std::size_t(10'000));
+        auto configured = load("  max_queued_events: 2500\n");
+        QVERIFY2(configured, configured ? "" : configured.error().message.c_str());
+        QCOMPARE(configured->maxQueuedEvents, std::size_t(2500));
+    }
+
     void refusals_data() {
         QTest::addColumn<QByteArray>("block");
         QTest::addColumn<QString>("message");
@@ -70,6 +79,10 @@ private Q_SLOTS:
         QTest::newRow("watch not a boolean")
             << QByteArray("  sigma:\n    rules: [rules]\n    watch: sometimes\n") << u"expected true or false"_s;
         QTest::newRow("not a mapping") << QByteArray("  sigma: yes\n") << u"expected a mapping of settings"_s;
+        QTest::newRow("queue too small") << QByteArray("  max_queued_events: 10\n")
+                                         << u"server.max_queued_events: must be between 100 and 1000000"_s;
+        QTest::newRow("queue not a number")
+            << QByteArray("  max_queued_events: lots\n") << u"expected a whole number, got 'lots'"_s;
     }
 
     void refusals() {

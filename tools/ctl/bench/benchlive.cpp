@@ -58,18 +58,30 @@ double residentMb(qint64 pid) {
     return -1;
 }
 
-bool waitForBanner(QProcess &process, QString &banner, const QString &text, int timeoutMs) {
+// Waits for `text` in a process's log file. The daemons log to files, not pipes: a pipe nobody
+// reads while the bench is writing fills up and then stalls the daemon on its next log line.
+bool waitForBanner(
+    const QProcess &process, const QString &logFile, QString &banner, const QString &text, int timeoutMs) {
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < timeoutMs) {
-        process.waitForReadyRead(100);
-        banner += QString::fromUtf8(process.readAllStandardError());
+        QFile file(logFile);
+        if (file.open(QIODevice::ReadOnly))
+            banner = QString::fromUtf8(file.readAll());
         if (banner.contains(text))
             return true;
         if (process.state() == QProcess::NotRunning)
             return false;
+        QThread::msleep(50);
     }
     return false;
+}
+
+// One sample's value in GET /metrics text (0 when absent).
+double metricValue(const QByteArray &metrics, const QString &name) {
+    const QRegularExpression sample(
+        u"^"_s + QRegularExpression::escape(name) + u" (\\S+)$"_s, QRegularExpression::MultilineOption);
+    return sample.match(QString::fromUtf8(metrics)).captured(1).toDouble();
 }
 
 // The delivery delay histogram of GET /metrics: (upper bound, cumulative events), in order.
@@ -128,9 +140,12 @@ int benchSentinelLive(const LiveBenchOptions &options) {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"VANOPTICON_ADMIN_PASSWORD"_s, u"bench-password"_s);
     server.setProcessEnvironment(environment);
+    const QString serverLog = dir.filePath(u"server.log"_s);
+    server.setStandardOutputFile(serverLog, QIODevice::Append);
+    server.setStandardErrorFile(serverLog, QIODevice::Append);
     server.start(daemon, {u"--config"_s, serverConfig.fileName(), u"--data-dir"_s, dir.filePath(u"server"_s)});
     QString banner;
-    if (!waitForBanner(server, banner, u"listening on"_s, 15000))
+    if (!waitForBanner(server, serverLog, banner, u"listening on"_s, 15000))
         return fail("the server did not start");
     const QString port = QRegularExpression(u"127\\.0\\.0\\.1:(\\d+)"_s).match(banner).captured(1);
     const QUrl base(u"http://127.0.0.1:"_s + port);
@@ -152,15 +167,19 @@ int benchSentinelLive(const LiveBenchOptions &options) {
                              .toUtf8());
     sentinelConfig.close();
     QProcess sentinel;
+    const QString sentinelLog = dir.filePath(u"sentinel.log"_s);
+    sentinel.setStandardOutputFile(sentinelLog, QIODevice::Append);
+    sentinel.setStandardErrorFile(sentinelLog, QIODevice::Append);
     sentinel.start(daemon,
         {u"--role"_s, u"sentinel"_s, u"--config"_s, sentinelConfig.fileName(), u"--data-dir"_s,
             dir.filePath(u"sentinel"_s), u"--server"_s, u"ws://127.0.0.1:"_s + port, u"--enroll"_s, enrollment});
     QString sentinelBanner;
-    if (!waitForBanner(sentinel, sentinelBanner, u"connected as"_s, 15000))
+    if (!waitForBanner(sentinel, sentinelLog, sentinelBanner, u"connected as"_s, 15000))
         return fail("the sentinel did not connect");
 
     // Append at a steady rate, in 10 ms slices; sample the sentinel's memory every 100 ms.
     LogGenerator generator(options.format.toStdString(), options.seed);
+    generator.useWallClock();
     QFile out(log);
     out.open(QIODevice::Append);
     QElapsedTimer clock;
@@ -213,7 +232,8 @@ int benchSentinelLive(const LiveBenchOptions &options) {
     QObject::connect(metricsReply.get(), &QNetworkReply::finished, &metricsLoop, &QEventLoop::quit);
     QTimer::singleShot(10000, &metricsLoop, &QEventLoop::quit);
     metricsLoop.exec();
-    const auto buckets = delayBuckets(metricsReply->readAll());
+    const QByteArray metrics = metricsReply->readAll();
+    const auto buckets = delayBuckets(metrics);
     sentinel.terminate();
     server.terminate();
     sentinel.waitForFinished(10000);
@@ -234,6 +254,8 @@ int benchSentinelLive(const LiveBenchOptions &options) {
         {u"delivery_delay_events"_s, buckets.empty() ? 0.0 : buckets.back().second},
         {u"delivery_delay_p50_seconds"_s, quantileOf(buckets, 0.50)},
         {u"delivery_delay_p99_seconds"_s, quantileOf(buckets, 0.99)},
+        {u"server_busy_answers"_s, metricValue(metrics, u"vanopticon_ingest_busy_total"_s)},
+        {u"server_queue_peak_events"_s, metricValue(metrics, u"vanopticon_ingest_queue_peak_events"_s)},
     };
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return stored >= written ? 0 : 1;

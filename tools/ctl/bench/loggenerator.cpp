@@ -53,7 +53,9 @@ std::string LogGenerator::randomAddress() {
 }
 
 void LogGenerator::tick() {
-    if (m_random() % 4 == 0)
+    if (m_wallClock)
+        m_second = std::time(nullptr);
+    else if (m_random() % 4 == 0)
         ++m_second;
 }
 

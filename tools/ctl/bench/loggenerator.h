@@ -27,6 +27,9 @@ public:
     // Draw addresses from a fixed pool of `size` (as a host sees the same peers again and again,
     // which is what enrichment caches rely on); 0, the default: a new random address each time.
     void setAddressPool(std::size_t size);
+    // Stamp lines with the current time instead of a clock that advances a second every few lines
+    // (for writing a live log: that clock would run days ahead at high rates).
+    void useWallClock() { m_wallClock = true; }
     // Appends `count` lines (each ending in '\n') to `out`.
     void generate(std::size_t count, std::string &out);
 
@@ -49,6 +52,7 @@ private:
     std::string m_format;
     std::mt19937_64 m_random;
     std::int64_t m_second;
+    bool m_wallClock = false;
     std::vector<std::string> m_users;
     std::vector<std::string> m_hosts;
     std::vector<std::string> m_addressPool;

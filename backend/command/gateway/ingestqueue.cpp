@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "command/gateway/ingestqueue.h"
+
+#include "command/gateway/sentinelsession.h"
+
+#include <algorithm>
+
+namespace vanopticon::command {
+
+IngestQueue::IngestQueue(std::size_t maxEvents, Processor processor, QObject *parent)
+    : QObject(parent)
+    , m_maxEvents(std::max<std::size_t>(maxEvents, 1))
+    , m_processor(std::move(processor)) {
+    m_turn.setInterval(0);
+    connect(&m_turn, &QTimer::timeout, this, &IngestQueue::processOne);
+}
+
+bool IngestQueue::offer(Item &&item) {
+    const auto events = static_cast<std::size_t>(item.batch.events_size());
+    if (!m_items.empty() && m_events + events > m_maxEvents)
+        return false;
+    m_events += events;
+    m_peakEvents = std::max(m_peakEvents, m_events);
+    m_items.push_back(std::move(item));
+    if (!m_turn.isActive())
+        m_turn.start();
+    return true;
+}
+
+std::size_t IngestQueue::discard(const SentinelSession *session, quint64 fromSequence) {
+    const auto stale
+        = [&](const Item &item) { return item.session == session && item.batch.batch_sequence() >= fromSequence; };
+    std::size_t dropped = 0;
+    for (const Item &item : m_items) {
+        if (stale(item)) {
+            m_events -= static_cast<std::size_t>(item.batch.events_size());
+            ++dropped;
+        }
+    }
+    std::erase_if(m_items, stale);
+    return dropped;
+}
+
+void IngestQueue::processOne() {
+    if (m_items.empty()) {
+        m_turn.stop();
+        return;
+    }
+    // Out of the queue before processing: the processor may offer more (it runs callbacks).
+    Item item = std::move(m_items.front());
+    m_items.pop_front();
+    m_events -= static_cast<std::size_t>(item.batch.events_size());
+    m_processor(item);
+    if (m_items.empty())
+        m_turn.stop();
+}
+
+} // namespace vanopticon::command

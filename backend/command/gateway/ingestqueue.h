@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "vanopticon/v1/event.pb.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+
+namespace vanopticon::command {
+
+class SentinelSession;
+
+// What GET /metrics shows of the queue.
+struct IngestQueueFigures {
+    std::size_t events = 0; // waiting now
+    std::size_t batches = 0;
+    std::size_t peakEvents = 0; // the most that ever waited at once
+    std::size_t maxEvents = 0; // the limit
+};
+
+// Batches received from nodes wait here for ingestion, oldest first, and are handed on one per
+// turn of the event loop, so sockets, the API and heartbeats are served between batches. The
+// queue holds at most maxEvents events: a batch that does not fit is not taken (the session
+// answers Busy and the node sends it again later), so a fleet sending faster than the server
+// stores costs the server a bounded amount of memory, never an unbounded one.
+class IngestQueue : public QObject {
+    Q_OBJECT
+public:
+    static constexpr std::size_t kDefaultMaxEvents = 10'000;
+
+    struct Item {
+        QPointer<SentinelSession> session; // null once its connection is gone (the batch is still stored)
+        QString nodeId;
+        v1::EventBatch batch;
+    };
+    using Processor = std::function<void(Item &item)>;
+
+    IngestQueue(std::size_t maxEvents, Processor processor, QObject *parent = nullptr);
+
+    // Takes the batch unless the events already waiting plus its own would pass maxEvents. An
+    // empty queue takes any batch, so one larger than the limit still goes through on its own.
+    bool offer(Item &&item);
+    // Drops the session's batches from this sequence on (the node was asked to send them again);
+    // returns how many.
+    std::size_t discard(const SentinelSession *session, quint64 fromSequence);
+
+    IngestQueueFigures figures() const { return {m_events, m_items.size(), m_peakEvents, m_maxEvents}; }
+
+private:
+    void processOne();
+
+    std::size_t m_maxEvents;
+    Processor m_processor;
+    std::deque<Item> m_items;
+    std::size_t m_events = 0;
+    std::size_t m_peakEvents = 0;
+    QTimer m_turn; // zero interval: one batch per event-loop iteration while any wait
+};
+
+} // namespace vanopticon::command

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// One test server for the sentinel channel: a real database, the real SentinelGateway and the
+// real HTTP listener; it can be stopped and started again on the same port. Batches are stored
+// by the event repository; `beforeStore` lets a test slow the store down or make it fail.
+#include "command/gateway/sentinelgateway.h"
+#include "command/http/httpserver.h"
+#include "shared/bus/eventbus.h"
+#include "shared/crypto/crypto.h"
+#include "shared/wire/codec.h"
+#include "storage/auditlog.h"
+#include "storage/database.h"
+#include "storage/events.h"
+#include "storage/nodes.h"
+
+#include <QDateTime>
+#include <QSqlQuery>
+#include <QWebSocket>
+
+#include <functional>
+#include <memory>
+
+struct ChannelServer {
+    vanopticon::storage::Database db;
+    std::unique_ptr<vanopticon::storage::AuditLog> audit;
+    vanopticon::EventBus bus;
+    vanopticon::crypto::SigningKey key;
+    std::unique_ptr<vanopticon::command::SentinelGateway> gateway;
+    std::unique_ptr<vanopticon::command::HttpServer> http;
+    quint16 port = 0;
+    std::size_t maxQueuedEvents = vanopticon::command::IngestQueue::kDefaultMaxEvents;
+    // Runs before each batch is stored; an error fails the batch (not stored, not acknowledged).
+    std::function<vanopticon::Result<void>(const QString &nodeId, const vanopticon::v1::EventBatch &batch)> beforeStore;
+
+    ChannelServer(const QString &dbPath, vanopticon::crypto::SigningKey serverKey)
+        : key(std::move(serverKey)) {
+        if (!db.open(dbPath).ok())
+            qFatal("cannot open the test database");
+        audit = std::make_unique<vanopticon::storage::AuditLog>(db);
+    }
+    bool start(quint16 wantedPort = 0) {
+        using namespace vanopticon;
+        command::GatewayHandlers handlers;
+        handlers.batch = [this](const QString &nodeId, const v1::EventBatch &batch) -> Result<command::IngestOutcome> {
+            if (beforeStore) {
+                if (auto ok = beforeStore(nodeId, batch); !ok)
+                    return ok.error();
+            }
+            EventBatch events;
+            for (const v1::Event &e : batch.events())
+                (void)wire::fromProto(e, events);
+            storage::EventRepository repository(db);
+            auto stored = repository.insertBatch(nodeId, events, 1);
+            if (!stored)
+                return stored.error();
+            return command::IngestOutcome {quint32(stored->stored + stored->duplicates), 0};
+        };
+        gateway = std::make_unique<command::SentinelGateway>(db, *audit, bus, key, handlers, maxQueuedEvents);
+        http = std::make_unique<command::HttpServer>();
+        http->webSocketRoute(QStringLiteral("/api/v1/sentinel"), {},
+            [this](std::unique_ptr<QWebSocket> socket) { gateway->accept(std::move(socket)); });
+        auto listening = http->listen(QHostAddress::LocalHost, wantedPort);
+        if (!listening)
+            return false;
+        port = *listening;
+        return true;
+    }
+    void stop() {
+        http.reset(); // closes the listener and every connection
+        gateway.reset();
+    }
+    QString token() {
+        using namespace vanopticon;
+        const QString token = QString::fromStdString(crypto::randomToken("vo_enroll_"));
+        storage::NodeRepository nodes(db);
+        (void)nodes.createEnrollmentToken(QString::fromStdString(crypto::blake2bHex(token.toStdString())),
+            QStringLiteral("test"), QStringLiteral("admin"), QDateTime::currentMSecsSinceEpoch() + 60'000);
+        return token;
+    }
+    int storedEvents() {
+        QSqlQuery q(db.handle());
+        q.exec(QStringLiteral("SELECT COUNT(*) FROM events"));
+        q.next();
+        return q.value(0).toInt();
+    }
+};

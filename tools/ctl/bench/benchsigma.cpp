@@ -3,6 +3,7 @@
 
 #include "sigma/sigmaoptions.h"
 
+#include "analysis/sigma/engine/patternindex.h"
 #include "analysis/sigma/rule/sigmaloader.h"
 #include "sentinel/collect/evtx/evtxjson.h"
 
@@ -275,6 +276,7 @@ int benchSigma(const QStringList &arguments) {
         {u"events_per_second"_s, double(evaluated) / seconds},
         {u"load_seconds"_s, loadSeconds},
         {u"compile_seconds"_s, set.compileSeconds},
+        {u"compile_threads"_s, int(analysis::sigma::PatternIndex::defaultBuildThreads())},
         {u"peak_rss_mb"_s, peakRssMb()},
         {u"patterns"_s, qint64(set.patterns->patternCount())},
         {u"pattern_databases"_s, qint64(set.patterns->databaseCount())},

@@ -4,6 +4,11 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <atomic>
+#include <iterator>
+#include <map>
+#include <numeric>
+#include <thread>
 
 namespace vanopticon::analysis::sigma {
 
@@ -61,44 +66,92 @@ PatternId PatternIndex::add(std::uint32_t field, const Regex &regex) {
     return intern(field, regex.pattern(), regexFlags(regex), true, 1);
 }
 
-Result<void> PatternIndex::build(std::vector<Refusal> &refused) {
-    std::unordered_map<std::uint32_t, std::vector<PatternId>> byField;
+PatternIndex::FieldBuild PatternIndex::compileField(std::vector<PatternId> ids) const {
+    FieldBuild result;
+    // Hyperscan names the first expression it refuses; drop it and compile the rest again.
+    while (!ids.empty()) {
+        std::vector<const char *> expressions;
+        std::vector<unsigned> flags;
+        std::vector<unsigned> positions;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            expressions.push_back(m_patterns[ids[i]].expression.c_str());
+            flags.push_back(m_patterns[ids[i]].flags);
+            positions.push_back(static_cast<unsigned>(i));
+        }
+        hs_database_t *database = nullptr;
+        hs_compile_error_t *error = nullptr;
+        const hs_error_t status = hs_compile_multi(expressions.data(), flags.data(), positions.data(),
+            static_cast<unsigned>(ids.size()), HS_MODE_BLOCK, nullptr, &database, &error);
+        if (status == HS_SUCCESS) {
+            result.database = Database {database, std::move(ids)};
+            return result;
+        }
+        const int bad = error != nullptr ? error->expression : -1;
+        std::string reason = error != nullptr && error->message != nullptr ? error->message : "unknown error";
+        hs_free_compile_error(error);
+        if (bad < 0 || static_cast<std::size_t>(bad) >= ids.size()) {
+            result.failure = "Hyperscan could not compile the patterns of a field: " + reason;
+            return result;
+        }
+        result.refused.push_back(Refusal {ids[static_cast<std::size_t>(bad)], std::move(reason)});
+        ids.erase(ids.begin() + bad);
+    }
+    return result;
+}
+
+Result<void> PatternIndex::build(std::vector<Refusal> &refused, unsigned threads) {
+    std::map<std::uint32_t, std::vector<PatternId>> byField; // ordered: refusals come out in field order
     for (PatternId id = 0; id < m_patterns.size(); ++id)
         byField[m_patterns[id].field].push_back(id);
-
-    std::uint32_t maxField = 0;
+    std::vector<std::uint32_t> fields;
+    std::vector<std::vector<PatternId>> work;
     for (auto &[field, ids] : byField) {
-        // Hyperscan names the first expression it refuses; drop it and compile the rest again.
-        while (!ids.empty()) {
-            std::vector<const char *> expressions;
-            std::vector<unsigned> flags;
-            std::vector<unsigned> positions;
-            for (std::size_t i = 0; i < ids.size(); ++i) {
-                expressions.push_back(m_patterns[ids[i]].expression.c_str());
-                flags.push_back(m_patterns[ids[i]].flags);
-                positions.push_back(static_cast<unsigned>(i));
-            }
-            hs_database_t *database = nullptr;
-            hs_compile_error_t *error = nullptr;
-            const hs_error_t status = hs_compile_multi(expressions.data(), flags.data(), positions.data(),
-                static_cast<unsigned>(ids.size()), HS_MODE_BLOCK, nullptr, &database, &error);
-            if (status == HS_SUCCESS) {
-                for (const PatternId id : ids)
-                    m_patterns[id].indexed = true;
-                m_databases[field] = Database {database, ids};
-                break;
-            }
-            const int bad = error != nullptr ? error->expression : -1;
-            std::string reason = error != nullptr && error->message != nullptr ? error->message : "unknown error";
-            hs_free_compile_error(error);
-            if (bad < 0 || static_cast<std::size_t>(bad) >= ids.size())
-                return Error {"Hyperscan could not compile the patterns of a field: " + reason};
-            refused.push_back(Refusal {ids[static_cast<std::size_t>(bad)], std::move(reason)});
-            ids.erase(ids.begin() + bad);
-        }
-        if (field != kKeywordField)
-            maxField = std::max(maxField, field);
+        fields.push_back(field);
+        work.push_back(std::move(ids));
     }
+
+    // Each field's database is compiled on its own; the compiles share nothing, so they run on
+    // several threads, the largest (by expression bytes) first so that no thread is left with a
+    // big one at the end.
+    std::vector<std::size_t> order(fields.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::vector<std::size_t> bytes(fields.size(), 0);
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        for (const PatternId id : work[i])
+            bytes[i] += m_patterns[id].expression.size();
+    }
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
+    std::vector<FieldBuild> built(fields.size());
+    std::atomic<std::size_t> next {0};
+    const auto compileNext = [&] {
+        for (std::size_t taken = next++; taken < order.size(); taken = next++)
+            built[order[taken]] = compileField(std::move(work[order[taken]]));
+    };
+    const unsigned workers = std::clamp<unsigned>(threads, 1, std::max<unsigned>(1, unsigned(fields.size())));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < workers; ++t)
+        pool.emplace_back(compileNext);
+    compileNext();
+    for (std::thread &thread : pool)
+        thread.join();
+
+    std::string failure;
+    std::uint32_t maxField = 0;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        FieldBuild &field = built[i];
+        std::move(field.refused.begin(), field.refused.end(), std::back_inserter(refused));
+        if (!field.failure.empty() && failure.empty())
+            failure = std::move(field.failure);
+        if (field.database.database == nullptr)
+            continue;
+        for (const PatternId id : field.database.ids)
+            m_patterns[id].indexed = true;
+        m_databases[fields[i]] = std::move(field.database);
+        if (fields[i] != kKeywordField)
+            maxField = std::max(maxField, fields[i]);
+    }
+    if (!failure.empty())
+        return Error {failure};
     m_byField.assign(std::size_t(maxField) + 1, nullptr);
     for (const auto &[field, database] : m_databases) {
         if (field == kKeywordField)

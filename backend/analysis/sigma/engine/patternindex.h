@@ -6,10 +6,12 @@
 #include "shared/core/result.h"
 #include "shared/event/fieldid.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
@@ -46,14 +48,16 @@ public:
     PatternId add(std::uint32_t field, const Glob &glob);
     PatternId add(std::uint32_t field, const Regex &regex);
 
-    // Compiles the databases. Patterns Hyperscan refuses are dropped from them and reported in
-    // `refused` (pattern id and Hyperscan's reason); only a failure of Hyperscan itself (memory)
-    // is an error.
+    // Compiles the databases, one per field, on up to `threads` threads. Patterns Hyperscan
+    // refuses are dropped from them and reported in `refused` (pattern id and Hyperscan's
+    // reason, in field order); only a failure of Hyperscan itself (memory) is an error.
     struct Refusal {
         PatternId id;
         std::string reason;
     };
-    Result<void> build(std::vector<Refusal> &refused);
+    Result<void> build(std::vector<Refusal> &refused, unsigned threads = defaultBuildThreads());
+    // The machine's cores, at most 8 (compiling is a one-off at load and reload).
+    static unsigned defaultBuildThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
 
     std::size_t patternCount() const { return m_patterns.size(); }
     std::size_t databaseCount() const { return m_databases.size(); }
@@ -87,6 +91,14 @@ private:
         hs_database *database = nullptr;
         std::vector<PatternId> ids; // Hyperscan's expression ids are positions in this list
     };
+    // One field's compile: its database (null when nothing compiled), what Hyperscan refused,
+    // and a failure of Hyperscan itself.
+    struct FieldBuild {
+        Database database;
+        std::vector<Refusal> refused;
+        std::string failure;
+    };
+    FieldBuild compileField(std::vector<PatternId> ids) const;
     PatternId intern(
         std::uint32_t field, std::string expression, unsigned flags, bool isRegex, std::uint32_t selectivity);
     bool scanRaw(const Database &database, std::string_view value, hs_scratch *scratch,

@@ -116,6 +116,41 @@ private Q_SLOTS:
         QCOMPARE(server.storedEvents(), 23); // no sequence number reused, nothing dropped as a duplicate
     }
 
+    // A restarted node's disk buffer still holds batches the server acknowledged (the active
+    // segment keeps them until it fills): the welcome's last_acked_batch releases them, so they
+    // are not sent again.
+    void aRestartedNodeDoesNotResendWhatTheServerHas() {
+        Server server(m_dir.filePath(u"restart.db"_s), crypto::SigningKey::generate());
+        QVERIFY(server.start());
+        const std::string dir = m_dir.filePath(u"restart-node"_s).toStdString();
+        const auto openBuffer = [&] {
+            sentinel::buffer::DiskBufferOptions options;
+            options.directory = dir + "/buffer";
+            return sentinel::buffer::DiskBuffer::open(options);
+        };
+        QString token = server.token();
+        for (int run = 0; run < 2; ++run) {
+            auto identity = sentinel::NodeIdentity::load(dir);
+            auto sequences = sentinel::SequenceStore::open(dir + "/sequence");
+            auto buffer = openBuffer();
+            QVERIFY(identity.ok() && sequences.ok() && buffer.ok());
+            if (run == 1)
+                QCOMPARE((*buffer)->recovery().records, std::size_t(5)); // acknowledged, still on disk
+            auto transmitter = makeTransmitter(*identity, *sequences, server.port, token);
+            transmitter->setBuffer(std::move(*buffer));
+            QSignalSpy ready(transmitter.get(), &sentinel::Transmitter::ready);
+            transmitter->start();
+            QVERIFY(ready.wait(5000));
+            const int batches = run == 0 ? 5 : 1;
+            for (int b = 0; b < batches; ++b)
+                QVERIFY(transmitter->send(makeBatch(10, "203.0.113.20")).ok());
+            QTRY_COMPARE(transmitter->pendingBatches(), std::size_t(0));
+            token.clear(); // enrolled now
+        }
+        QCOMPARE(server.gateway->counters().batches, quint64(6)); // 5, then 1: nothing sent twice
+        QCOMPARE(server.storedEvents(), 60);
+    }
+
     // Two endpoints, the first one down: after max_attempts refused connections the node moves
     // to the other and delivers there.
     void failsOverToAnotherEndpoint() {

@@ -49,11 +49,20 @@ struct ChannelServer {
             EventBatch events;
             for (const v1::Event &e : batch.events())
                 (void)wire::fromProto(e, events);
-            storage::EventRepository repository(db);
-            auto stored = repository.insertBatch(nodeId, events, 1);
-            if (!stored)
-                return stored.error();
-            return command::IngestOutcome {quint32(stored->stored + stored->duplicates), 0};
+            // As the Ingestor does: the events and the node's last batch in one transaction.
+            storage::StoredBatch stored;
+            auto done = db.transaction([&]() -> Result<void> {
+                storage::EventRepository repository(db);
+                auto inserted = repository.insertBatch(nodeId, events, 1);
+                if (!inserted)
+                    return inserted.error();
+                stored = std::move(*inserted);
+                storage::NodeRepository nodes(db);
+                return nodes.recordBatch(nodeId, batch.batch_sequence(), qint64(stored.stored), 1);
+            });
+            if (!done)
+                return done.error();
+            return command::IngestOutcome {quint32(stored.stored + stored.duplicates), 0};
         };
         gateway = std::make_unique<command::SentinelGateway>(db, *audit, bus, key, handlers, maxQueuedEvents);
         http = std::make_unique<command::HttpServer>();

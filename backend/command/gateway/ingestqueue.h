@@ -35,7 +35,7 @@ public:
     static constexpr std::size_t kDefaultMaxEvents = 10'000;
 
     struct Item {
-        QPointer<SentinelSession> session; // null once its connection is gone (the batch is still stored)
+        QPointer<SentinelSession> session; // null once its connection is gone (the batch is then dropped)
         QString nodeId;
         v1::EventBatch batch;
     };

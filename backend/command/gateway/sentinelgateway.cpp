@@ -58,18 +58,21 @@ void SentinelGateway::sessionAuthenticated(SentinelSession *session) {
 
 void SentinelGateway::ingestQueued(IngestQueue::Item &item) {
     const quint64 sequence = item.batch.batch_sequence();
+    // Its connection is gone: the node sends it again after reconnecting. Storing it now could
+    // store a later batch while an earlier one of that connection failed, and a node's stored
+    // batches must stay a prefix (the welcome's last_acked_batch lets the node drop them all).
+    if (!item.session) {
+        ++m_counters.orphaned;
+        return;
+    }
     auto outcome = m_handlers.batch(item.nodeId, item.batch);
     if (!outcome) {
         ++m_counters.ingestFailures;
         qWarning("gateway: batch %llu from %s not stored: %s", static_cast<unsigned long long>(sequence),
             qUtf8Printable(item.nodeId), outcome.error().message.c_str());
-        // Without a connection the node sends everything unacknowledged when it reconnects.
-        if (item.session)
-            item.session->askResendFrom(sequence);
+        item.session->askResendFrom(sequence);
         return;
     }
-    if (!item.session)
-        return; // stored: sent again after the node reconnects, it is acknowledged as a duplicate
     v1::Envelope ack;
     ack.mutable_ack()->set_batch_sequence(sequence);
     ack.mutable_ack()->set_stored(outcome->stored);

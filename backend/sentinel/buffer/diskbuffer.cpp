@@ -302,15 +302,16 @@ DiskBuffer::Segment *DiskBuffer::segmentOf(std::uint64_t id, std::size_t *indexO
     return &*it;
 }
 
-void DiskBuffer::acknowledge(std::uint64_t id) {
+std::uint32_t DiskBuffer::acknowledge(std::uint64_t id) {
     std::size_t index = 0;
     Segment *segment = segmentOf(id, &index);
     if (segment == nullptr)
-        return; // already gone (acknowledged twice, or dropped)
+        return 0; // already gone (acknowledged twice, or dropped)
     const auto record = std::lower_bound(segment->records.begin(), segment->records.end(), id,
         [](const Record &r, std::uint64_t wanted) { return r.index.id < wanted; });
     if (record == segment->records.end() || record->index.id != id || record->acknowledged)
-        return;
+        return 0;
+    const std::uint32_t events = record->index.events;
     record->acknowledged = true;
     --segment->unacknowledged;
     segment->unacknowledgedEvents -= record->index.events;
@@ -320,6 +321,7 @@ void DiskBuffer::acknowledge(std::uint64_t id) {
     const bool active = m_fd >= 0 && index + 1 == m_segments.size();
     if (segment->unacknowledged == 0 && !active)
         dropSegment(index, nullptr);
+    return events;
 }
 
 void DiskBuffer::dropSegment(std::size_t index, std::uint64_t *droppedEvents) {

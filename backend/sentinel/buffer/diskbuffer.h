@@ -86,7 +86,8 @@ public:
         std::uint64_t id, std::uint32_t events, std::string_view payload, std::string_view note, std::int64_t nowMs);
     Result<void> sync();
     // The server stored record `id`: once a segment holds nothing else unacknowledged it goes.
-    void acknowledge(std::uint64_t id);
+    // Returns the record's events (0 when it was not waiting: unknown or acknowledged before).
+    std::uint32_t acknowledge(std::uint64_t id);
     // Unacknowledged records with ids above `after` and up to `through`, oldest first, at most
     // `maxRecords` and about `maxBytes` of payload. A record that no longer reads back intact is
     // dropped (counted).

@@ -186,14 +186,9 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
                 rejected, static_cast<unsigned long long>(sequence),
                 static_cast<unsigned long long>(m_counters.eventsRejected));
         }
-        while (!m_pending.empty() && m_pending.front().sequence <= sequence) {
-            m_window = std::min(m_window + 1, m_config.maxPendingBatches);
-            ++m_counters.batchesAcknowledged;
-            m_counters.eventsAcknowledged += m_pending.front().events;
-            if (m_buffer)
-                m_buffer->acknowledge(m_pending.front().sequence);
-            m_pending.pop_front();
-        }
+        const std::size_t before = m_pending.size();
+        acknowledgeThrough(sequence);
+        m_window = std::min(m_window + (before - m_pending.size()), m_config.maxPendingBatches);
         if (m_buffer) {
             refillFromBuffer();
             updateWatermark();
@@ -257,6 +252,28 @@ void Transmitter::sendQueued() {
     }
 }
 
+void Transmitter::acknowledgeThrough(std::uint64_t sequence) {
+    while (!m_pending.empty() && m_pending.front().sequence <= sequence) {
+        ++m_counters.batchesAcknowledged;
+        m_counters.eventsAcknowledged += m_pending.front().events;
+        if (m_buffer)
+            m_buffer->acknowledge(m_pending.front().sequence);
+        m_pending.pop_front();
+    }
+    // Batches still on disk that the server has (after a restart, those the active segment kept
+    // past their acknowledgement): released without reading or sending them.
+    if (m_buffer && m_lastQueued < sequence && m_pending.empty()) {
+        const std::uint64_t through = std::min(sequence, m_durableThrough);
+        for (std::uint64_t id = std::max(m_lastQueued + 1, m_buffer->oldestId()); id <= through; ++id) {
+            if (const std::uint32_t events = m_buffer->acknowledge(id); events > 0) {
+                ++m_counters.batchesAcknowledged;
+                m_counters.eventsAcknowledged += events;
+            }
+        }
+        m_lastQueued = std::max(m_lastQueued, through);
+    }
+}
+
 void Transmitter::handleHello(const v1::ServerHello &hello) {
     if (m_state != State::Handshaking)
         return;
@@ -314,6 +331,7 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     m_attempt = 0;
     m_endpoints.succeeded();
     m_nextBatch = std::max<std::uint64_t>(m_nextBatch, welcome.last_acked_batch() + 1);
+    acknowledgeThrough(welcome.last_acked_batch());
     // Batches the server never acknowledged go again, in order; it stores each event once.
     m_sentThrough = 0;
     m_window = m_config.maxPendingBatches;

@@ -127,6 +127,8 @@ private:
     void onBinaryMessage(const QByteArray &frame);
     void handleHello(const v1::ServerHello &hello);
     void handleWelcome(const v1::Welcome &welcome);
+    // Everything up to `sequence` is stored by the server: out of m_pending and the buffer.
+    void acknowledgeThrough(std::uint64_t sequence);
     void handleBusy(const v1::Busy &busy);
     void resendAfterBusy();
     // Sends queued batches not yet sent on this connection, while fewer than m_window fly.

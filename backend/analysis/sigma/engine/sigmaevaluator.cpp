@@ -248,8 +248,11 @@ bool SigmaEvaluator::valueHolds(
         if (!m_rules->patterns->needsConfirmation(id))
             return true;
     }
-    if (!keyword)
+    if (!keyword) {
+        if (const auto *ref = std::get_if<FieldRefMatch>(&matcher))
+            return matchesFieldRef(*ref, fieldValue, lookup(event, ref->other));
         return matchesValue(matcher, fieldValue, event);
+    }
     for (const FieldId field : m_rules->keywordFields) {
         if (const auto text = event.lookup(field); text && matchesValue(matcher, text, event))
             return true;

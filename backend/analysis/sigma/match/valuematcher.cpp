@@ -68,31 +68,33 @@ struct Visitor {
         return read && compare(*read, number.op, number.value);
     }
     bool operator()(const CidrMatch &cidr) const { return value && cidr.network.contains(*value); }
-    bool operator()(const FieldRefMatch &ref) const {
-        const auto other = event.lookup(ref.other);
-        if (!value || !other)
-            return false;
-        const std::string_view mine = *value;
-        const std::string_view theirs = *other;
-        switch (ref.position) {
-        case FieldRefMatch::Position::Whole:
-            return sameBytes(mine, theirs, ref.caseSensitive);
-        case FieldRefMatch::Position::Prefix:
-            return mine.size() >= theirs.size() && sameBytes(mine.substr(0, theirs.size()), theirs, ref.caseSensitive);
-        case FieldRefMatch::Position::Suffix:
-            return mine.size() >= theirs.size()
-                && sameBytes(mine.substr(mine.size() - theirs.size()), theirs, ref.caseSensitive);
-        case FieldRefMatch::Position::Anywhere:
-            return containsBytes(mine, theirs, ref.caseSensitive);
-        }
-        return false;
-    }
+    bool operator()(const FieldRefMatch &ref) const { return matchesFieldRef(ref, value, event.lookup(ref.other)); }
 };
 
 } // namespace
 
 bool matchesValue(const ValueMatcher &matcher, std::optional<std::string_view> value, const Event &event) {
     return std::visit(Visitor {value, event}, matcher);
+}
+
+bool matchesFieldRef(
+    const FieldRefMatch &ref, std::optional<std::string_view> value, std::optional<std::string_view> other) {
+    if (!value || !other)
+        return false;
+    const std::string_view mine = *value;
+    const std::string_view theirs = *other;
+    switch (ref.position) {
+    case FieldRefMatch::Position::Whole:
+        return sameBytes(mine, theirs, ref.caseSensitive);
+    case FieldRefMatch::Position::Prefix:
+        return mine.size() >= theirs.size() && sameBytes(mine.substr(0, theirs.size()), theirs, ref.caseSensitive);
+    case FieldRefMatch::Position::Suffix:
+        return mine.size() >= theirs.size()
+            && sameBytes(mine.substr(mine.size() - theirs.size()), theirs, ref.caseSensitive);
+    case FieldRefMatch::Position::Anywhere:
+        return containsBytes(mine, theirs, ref.caseSensitive);
+    }
+    return false;
 }
 
 } // namespace vanopticon::analysis::sigma

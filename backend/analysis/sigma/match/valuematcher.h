@@ -55,5 +55,9 @@ using ValueMatcher = std::variant<Glob, Regex, NullMatch, ExistsMatch, NumberMat
 // The reference semantics of one value against one event: `value` is the field's value, or
 // nullopt when the event does not have the field.
 bool matchesValue(const ValueMatcher &matcher, std::optional<std::string_view> value, const Event &event);
+// `fieldref` with the other field's value already looked up (the engine looks it up through the
+// logsource's field mappings, as it does the item's own field).
+bool matchesFieldRef(
+    const FieldRefMatch &ref, std::optional<std::string_view> value, std::optional<std::string_view> other);
 
 } // namespace vanopticon::analysis::sigma

@@ -94,6 +94,15 @@ detection:
   condition: not system
 level: informational
 ---
+title: Parent is the process itself
+id: selfparent
+logsource: {product: windows, category: process_creation}
+detection:
+  selection:
+    ParentImage|fieldref: Image
+  condition: selection
+level: medium
+---
 title: Net user filter
 filter:
   rules: [allof]

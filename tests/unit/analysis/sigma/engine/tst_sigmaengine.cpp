@@ -68,7 +68,7 @@ private slots:
         uncached.scanCacheSlots = 0;
         m_uncached = makeDetector(uncached);
         QVERIFY(m_uncached);
-        QCOMPARE(m_detector->rules().rules.size(), std::size_t(8));
+        QCOMPARE(m_detector->rules().rules.size(), std::size_t(9));
     }
 
     // Only rules that cannot be triggered by a pattern hit are evaluated for every event.
@@ -77,7 +77,8 @@ private slots:
         for (const std::uint32_t index : m_detector->rules().alwaysEvaluated)
             always.append(QString::fromStdString(m_detector->rules().rules[index].rule.meta.id));
         always.sort();
-        QCOMPARE(always, (QStringList {QStringLiteral("noparent"), QStringLiteral("notsystem")}));
+        QCOMPARE(always,
+            (QStringList {QStringLiteral("noparent"), QStringLiteral("notsystem"), QStringLiteral("selfparent")}));
     }
 
     void events_data() {
@@ -126,6 +127,13 @@ private slots:
         QTest::newRow("security 4688 without a parent: null check sees the mapped field absent")
             << Fields {{"Channel", "Security"}, {"EventID", "4688"}, {"NewProcessName", "C:\\Windows\\whoami.exe"}}
             << QStringList {QStringLiteral("noparent"), QStringLiteral("notsystem"), QStringLiteral("whoami")};
+        QTest::newRow("fieldref: parent and process the same") << (Fields {{"Channel", "Sysmon"}, {"EventID", "1"},
+            {"ParentImage", "C:\\Tools\\loop.exe"}, {"Image", "c:\\tools\\LOOP.exe"}})
+                                                               << QStringList {QStringLiteral("selfparent")};
+        QTest::newRow("security 4688: fieldref compares the mapped fields")
+            << Fields {{"Channel", "Security"}, {"EventID", "4688"}, {"NewProcessName", "C:\\Tools\\loop.exe"},
+                   {"ParentProcessName", "C:\\Tools\\loop.exe"}}
+            << QStringList {QStringLiteral("notsystem"), QStringLiteral("selfparent")};
         QTest::newRow("security 4624: no field mappings") << Fields {{"Channel", "Security"}, {"EventID", "4624"},
             {"NewProcessName", "C:\\Windows\\whoami.exe"}, {"TargetUserName", "alice"}}
                                                           << QStringList {QStringLiteral("notsystem")};

@@ -247,8 +247,7 @@ Result<void> ServerApplication::start() {
     }
     p.api->metrics = [&p] {
         return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(),
-            &p.nodeBuffers, &p.gateway->counters().refusedByCode, &p.deliveryDelay, p.gateway->queue(),
-            p.gateway->counters().busy});
+            &p.nodeBuffers, &p.deliveryDelay, &p.gateway->counters(), p.gateway->queue()});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(

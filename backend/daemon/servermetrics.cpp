@@ -25,8 +25,8 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
         "vanopticon_alert_failures_total", "Detections that could not be written as alerts.", sources.alerts.failures);
     out.family("vanopticon_channel_refusals_total", "counter",
         "Sentinel connections the server closed with a refusal, by code (bad_frame, unknown_node, …).");
-    if (sources.channelRefusals != nullptr) {
-        for (const auto &[code, count] : *sources.channelRefusals)
+    if (sources.channel != nullptr) {
+        for (const auto &[code, count] : sources.channel->refusedByCode)
             out.sample("vanopticon_channel_refusals_total", static_cast<double>(count), {{"code", code}});
     }
     if (sources.deliveryDelay != nullptr)
@@ -39,10 +39,23 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
     out.sample("vanopticon_ingest_queue_peak_events", static_cast<double>(sources.queue.peakEvents));
     out.family("vanopticon_ingest_queue_max_events", "gauge", "The queue's limit (server.max_queued_events).");
     out.sample("vanopticon_ingest_queue_max_events", static_cast<double>(sources.queue.maxEvents));
-    out.family("vanopticon_ingest_busy_total", "counter",
-        "Batches the server did not take because its queue was full (or storing failed): the node was told "
-        "Busy and sent them again later.");
-    out.sample("vanopticon_ingest_busy_total", static_cast<double>(sources.busy));
+    if (sources.channel != nullptr) {
+        const command::SentinelGateway::Counters &channel = *sources.channel;
+        out.family("vanopticon_ingest_busy_total", "counter",
+            "Batches the server did not take because its queue was full (or storing failed): the node was told "
+            "Busy and sent them again later.");
+        out.sample("vanopticon_ingest_busy_total", static_cast<double>(channel.busy));
+        out.family("vanopticon_ingest_store_failures_total", "counter",
+            "Batches that could not be stored (the log says why); the node sends them again.");
+        out.sample("vanopticon_ingest_store_failures_total", static_cast<double>(channel.ingestFailures));
+        out.family("vanopticon_ingest_batches_dropped_total", "counter",
+            "Received batches dropped unstored, by reason: awaiting_resend (an earlier batch of the node was "
+            "refused, it sends them again) or connection_closed (it waited while its connection closed).");
+        out.sample("vanopticon_ingest_batches_dropped_total", static_cast<double>(channel.awaitingResend),
+            {{"reason", "awaiting_resend"}});
+        out.sample("vanopticon_ingest_batches_dropped_total", static_cast<double>(channel.orphaned),
+            {{"reason", "connection_closed"}});
+    }
     out.family("vanopticon_nodes_online", "gauge", "Sentinels connected now.");
     out.sample("vanopticon_nodes_online", sources.nodesOnline);
     if (sources.nodeBuffers != nullptr && !sources.nodeBuffers->empty()) {

@@ -3,7 +3,7 @@
 
 #include "analysis/alert/alertmanager.h"
 #include "analysis/ingest/ingestor.h"
-#include "command/gateway/ingestqueue.h"
+#include "command/gateway/sentinelgateway.h"
 #include "daemon/deliverydelay.h"
 
 #include <QByteArray>
@@ -36,10 +36,9 @@ struct ServerMetricsSources {
     int nodesOnline = 0;
     const analysis::sigma::SigmaService *sigma = nullptr;
     const NodeBufferReports *nodeBuffers = nullptr;
-    const std::map<std::string, quint64> *channelRefusals = nullptr; // by code
     const DeliveryDelay *deliveryDelay = nullptr;
+    const command::SentinelGateway::Counters *channel = nullptr; // refusals, Busy answers, drops
     command::IngestQueueFigures queue {};
-    quint64 busy = 0; // batches answered Busy
 };
 
 QByteArray serverMetrics(const ServerMetricsSources &sources);

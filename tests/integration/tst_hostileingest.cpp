@@ -290,6 +290,8 @@ private Q_SLOTS:
         QCOMPARE(metric(u"vanopticon_ingest_queue_max_events"_s), 10000.0);
         QVERIFY(metric(u"vanopticon_ingest_queue_peak_events"_s) >= 1.0);
         QCOMPARE(metric(u"vanopticon_ingest_busy_total"_s), 0.0);
+        QCOMPARE(metric(u"vanopticon_ingest_store_failures_total"_s), 0.0);
+        QCOMPARE(metric(u"vanopticon_ingest_batches_dropped_total{reason=\"awaiting_resend\"}"_s), 0.0);
     }
 };
 

@@ -235,8 +235,6 @@ void Transmitter::resendAfterBusy() {
     m_sentThrough = std::min(m_sentThrough, *m_resendFrom - 1);
     m_resendFrom.reset();
     sendQueued();
-    if (m_buffer)
-        refillFromBuffer();
 }
 
 void Transmitter::sendQueued() {

@@ -13,6 +13,7 @@
 #include "command/http/api.h"
 #include "command/http/httpserver.h"
 #include "command/http/livestream.h"
+#include "command/http/tlslistener.h"
 #include "daemon/servermetrics.h"
 #include "sentinel/sentinel.h"
 #include "shared/bus/eventbus.h"
@@ -247,20 +248,24 @@ Result<void> ServerApplication::start() {
     }
     p.api->metrics = [&p] {
         return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(),
-            &p.nodeBuffers, &p.deliveryDelay, &p.gateway->counters(), p.gateway->queue()});
+            &p.nodeBuffers, &p.deliveryDelay, &p.gateway->counters(), p.gateway->queue(),
+            p.http->tlsListener() ? std::optional<quint64>(p.http->tlsListener()->handshakeFailures()) : std::nullopt});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(
         u"/api/v1/sentinel"_s, {}, [&p](std::unique_ptr<QWebSocket> socket) { p.gateway->accept(std::move(socket)); });
-    auto port = p.http->listen(p.config.listen.address, p.config.listen.port);
+    std::optional<QSslConfiguration> tls;
+    if (p.config.tls)
+        tls = p.config.tls->sslConfiguration();
+    auto port = p.http->listen(p.config.listen.address, p.config.listen.port, tls);
     if (!port)
         return port.error();
     p.port = *port;
     const QString host = p.config.listen.address.protocol() == QAbstractSocket::IPv6Protocol
         ? u"["_s + p.config.listen.address.toString() + u"]"_s
         : p.config.listen.address.toString();
-    std::fprintf(stderr, "vanopticond: listening on http://%s:%u (data in %s)\n", qPrintable(host), p.port,
-        qPrintable(p.config.dataDir));
+    std::fprintf(stderr, "vanopticond: listening on %s://%s:%u (data in %s)\n", p.config.tls ? "https" : "http",
+        qPrintable(host), p.port, qPrintable(p.config.dataDir));
 
     if (!p.config.localSentinelConfig.isEmpty())
         return startLocalSentinel();

@@ -80,7 +80,7 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
         return ok.error();
     const config::Section server = root->child("server");
     if (auto ok = server.allowOnly({"listen", "data_dir", "correlation_rules", "policies", "local_sentinel",
-            "max_event_age", "max_queued_events", "sigma"});
+            "max_event_age", "max_queued_events", "tls", "sigma"});
         !ok)
         return ok.error();
     const QString configDir = QFileInfo(path).absolutePath();
@@ -124,6 +124,18 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
     if (!maxQueued)
         return maxQueued.error();
     config.maxQueuedEvents = static_cast<std::size_t>(*maxQueued);
+
+    if (server.has("tls")) {
+        auto tls = tls::parseServerTls(server.child("tls"));
+        if (!tls)
+            return tls.error();
+        config.tls = std::move(*tls);
+        // The in-process sentinel connects to the listener by address over plain ws://.
+        if (!config.localSentinelConfig.isEmpty())
+            return server.child("local_sentinel")
+                .error("not available with server.tls: the in-process sentinel connects over plain ws://; "
+                       "run vanopticond --role sentinel with transmitter.tls instead");
+    }
 
     auto sigma = loadSigmaConfig(server.child("sigma"), configDir);
     if (!sigma)

@@ -3,10 +3,12 @@
 
 #include "daemon/options.h"
 #include "shared/core/result.h"
+#include "shared/tls/servertls.h"
 
 #include <QString>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,11 @@ namespace vanopticon::daemon {
 //     local_sentinel: sentinel.yaml            # optional: a sentinel for this host, in-process
 //     max_event_age: 7d
 //     max_queued_events: 10000                 # nodes are told Busy beyond this many waiting
+//     tls:                                     # optional: HTTPS and wss:// instead of plain HTTP
+//       certificate: /etc/vanopticon/server.pem
+//       private_key: /etc/vanopticon/server.key
+//       ca: /etc/vanopticon/node-ca.pem        # optional: ask for client certificates from these CAs
+//       require_client_certificate: false
 //     sigma:
 //       rules: [sigma/rules]                   # files or directories; [] turns Sigma off
 //       logsources: sigma/logsources.yaml
@@ -44,6 +51,7 @@ struct ServerConfig {
     QString localSentinelConfig; // empty: no local sentinel
     std::chrono::milliseconds maxEventAge = std::chrono::hours(24 * 7); // older events are refused
     std::size_t maxQueuedEvents = 10'000; // received, waiting for ingestion; beyond: nodes are told Busy
+    std::optional<tls::ServerTlsConfig> tls; // none: plain HTTP
     SigmaConfig sigma;
 };
 

@@ -56,6 +56,11 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
         out.sample("vanopticon_ingest_batches_dropped_total", static_cast<double>(channel.orphaned),
             {{"reason", "connection_closed"}});
     }
+    if (sources.tlsHandshakeFailures)
+        counter("vanopticon_tls_handshake_failures_total",
+            "Connections to the HTTPS listener closed because their TLS handshake failed or stalled (the log "
+            "names the latest).",
+            *sources.tlsHandshakeFailures);
     out.family("vanopticon_nodes_online", "gauge", "Sentinels connected now.");
     out.sample("vanopticon_nodes_online", sources.nodesOnline);
     if (sources.nodeBuffers != nullptr && !sources.nodeBuffers->empty()) {

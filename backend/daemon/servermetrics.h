@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace vanopticon::analysis::sigma {
@@ -39,6 +40,7 @@ struct ServerMetricsSources {
     const DeliveryDelay *deliveryDelay = nullptr;
     const command::SentinelGateway::Counters *channel = nullptr; // refusals, Busy answers, drops
     command::IngestQueueFigures queue {};
+    std::optional<quint64> tlsHandshakeFailures; // none: the listener is plain HTTP
 };
 
 QByteArray serverMetrics(const ServerMetricsSources &sources);

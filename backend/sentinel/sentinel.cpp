@@ -5,8 +5,8 @@
 #include "sentinel/collect/sourcefactory.h"
 #include "sentinel/enrich/enricherstatus.h"
 #include "sentinel/respond/nftablesfirewall.h"
-#include "sentinel/tls/tlsfiles.h"
 #include "shared/config/section.h"
+#include "shared/tls/tlsfiles.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -76,13 +76,13 @@ Result<QSslConfiguration> parseTransmitterTls(const config::Section &tls) {
     ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
     if (tls.has("ca")) {
         std::string path;
-        auto cas = readCertificates(tls, "ca", path);
+        auto cas = tls::readCertificates(tls, "ca", path);
         if (!cas)
             return cas.error();
         ssl.setCaCertificates(*cas);
     }
     if (tls.has("certificate") || tls.has("private_key")) {
-        auto identity = readTlsIdentity(tls);
+        auto identity = tls::readTlsIdentity(tls);
         if (!identity)
             return identity.error();
         ssl.setLocalCertificateChain(identity->certificateChain);

@@ -15,10 +15,12 @@
 
 #include <QDateTime>
 #include <QSqlQuery>
+#include <QSslConfiguration>
 #include <QWebSocket>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 struct ChannelServer {
     vanopticon::storage::Database db;
@@ -29,6 +31,7 @@ struct ChannelServer {
     std::unique_ptr<vanopticon::command::HttpServer> http;
     quint16 port = 0;
     std::size_t maxQueuedEvents = vanopticon::command::IngestQueue::kDefaultMaxEvents;
+    std::optional<QSslConfiguration> tls; // set before start(): the listener speaks TLS (wss://)
     // Runs before each batch is stored; an error fails the batch (not stored, not acknowledged).
     std::function<vanopticon::Result<void>(const QString &nodeId, const vanopticon::v1::EventBatch &batch)> beforeStore;
 
@@ -68,7 +71,7 @@ struct ChannelServer {
         http = std::make_unique<command::HttpServer>();
         http->webSocketRoute(QStringLiteral("/api/v1/sentinel"), {},
             [this](std::unique_ptr<QWebSocket> socket) { gateway->accept(std::move(socket)); });
-        auto listening = http->listen(QHostAddress::LocalHost, wantedPort);
+        auto listening = http->listen(QHostAddress::LocalHost, wantedPort, tls);
         if (!listening)
             return false;
         port = *listening;

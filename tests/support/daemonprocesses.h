@@ -10,6 +10,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSslConfiguration>
 #include <QString>
 #include <QTest>
 #include <QTimer>
@@ -17,6 +18,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <utility>
 
 // Real `vanopticond` processes on loopback for the integration tests: a server started with the
@@ -92,11 +94,12 @@ public:
             },
             15000);
         const QRegularExpressionMatch match
-            = QRegularExpression(QStringLiteral("listening on http://127.0.0.1:(\\d+)")).match(banner);
+            = QRegularExpression(QStringLiteral("listening on (https?)://127.0.0.1:(\\d+)")).match(banner);
         if (!ended || !match.hasMatch())
             return QStringLiteral("the server did not start: ") + banner;
         m_banner = banner;
-        m_port = match.captured(1).toUShort();
+        m_scheme = match.captured(1);
+        m_port = match.captured(2).toUShort();
         // From here on its diagnostics go to the test's own stderr.
         QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
             [this] { std::fputs(m_process.readAllStandardError().constData(), stderr); });
@@ -127,9 +130,14 @@ public:
         QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
     };
 
+    // For a server with `tls:`: how its API is called (the CAs to trust, a client certificate).
+    void setClientTls(QSslConfiguration tls) { m_clientTls = std::move(tls); }
+
     // One HTTP call, as the administrator unless `anonymous`.
     Reply request(const QByteArray &verb, const QString &path, const QJsonObject &body = {}, bool anonymous = false) {
-        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+        QNetworkRequest request(QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(m_scheme).arg(m_port).arg(path)));
+        if (m_clientTls)
+            request.setSslConfiguration(*m_clientTls);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
         if (!anonymous && !m_token.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + m_token.toLatin1());
@@ -158,7 +166,11 @@ public:
     quint16 port() const { return m_port; }
     // What it printed up to "listening on".
     const QString &banner() const { return m_banner; }
-    QString webSocketUrl() const { return QStringLiteral("ws://127.0.0.1:%1").arg(m_port); }
+    QString webSocketUrl() const {
+        return QStringLiteral("%1://127.0.0.1:%2")
+            .arg(m_scheme == QStringLiteral("https") ? QStringLiteral("wss") : QStringLiteral("ws"))
+            .arg(m_port);
+    }
     QString databasePath() const { return m_dataDirectory + QStringLiteral("/vanopticon.db"); }
     QProcess &process() { return m_process; }
 
@@ -170,6 +182,8 @@ private:
     QProcess m_process;
     QNetworkAccessManager m_nam;
     quint16 m_port = 0;
+    QString m_scheme = QStringLiteral("http");
+    std::optional<QSslConfiguration> m_clientTls;
     QString m_token;
     QString m_banner;
 };

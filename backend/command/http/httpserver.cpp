@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "command/http/httpserver.h"
 
+#include "command/http/tlslistener.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -57,8 +59,10 @@ void HttpServer::webSocketRoute(const QString &path, UpgradeCheck check, WebSock
     m_webSocketRoutes.insert(path, WebSocketRoute {std::move(check), std::move(handler)});
 }
 
-Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port) {
-    auto *server = new QTcpServer(this);
+Result<quint16> HttpServer::listen(
+    const QHostAddress &address, quint16 port, const std::optional<QSslConfiguration> &tls) {
+    TlsListener *tlsListener = tls ? new TlsListener(*tls, this) : nullptr;
+    QTcpServer *server = tlsListener ? tlsListener : new QTcpServer(this);
     if (!server->listen(address, port)) {
         const QString message = server->errorString();
         delete server;
@@ -67,6 +71,7 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port) {
         return makeError(text.toStdString());
     }
     bind(server);
+    m_tlsListener = tlsListener;
     return server->serverPort();
 }
 

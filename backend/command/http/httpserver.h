@@ -11,16 +11,20 @@
 #include <QHttpServerResponder>
 #include <QJsonValue>
 #include <QList>
+#include <QSslConfiguration>
 #include <QString>
 #include <QStringList>
 #include <QUrlQuery>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QWebSocket;
 
 namespace vanopticon::command {
+
+class TlsListener;
 
 // What a route handler sees of a request.
 struct HttpRequest {
@@ -68,7 +72,13 @@ public:
     void streamRoute(const QString &path, StreamHandler handler);
     void webSocketRoute(const QString &path, UpgradeCheck check, WebSocketHandler handler);
 
-    Result<quint16> listen(const QHostAddress &address, quint16 port);
+    // Plain HTTP, or HTTPS (and wss) with `tls`: then a connection reaches the routes only once
+    // its TLS handshake succeeded; one that fails or stalls (10 s) is closed and counted. Call once.
+    Result<quint16> listen(
+        const QHostAddress &address, quint16 port, const std::optional<QSslConfiguration> &tls = std::nullopt);
+
+    // The HTTPS listener's account of failed handshakes; null for plain HTTP.
+    const TlsListener *tlsListener() const { return m_tlsListener; }
 
     // Writes a complete response (used by stream handlers that refuse).
     static void respond(QHttpServerResponder &responder, const HttpResponse &response);
@@ -95,6 +105,7 @@ private:
 
     QList<Route> m_routes;
     QHash<QString, WebSocketRoute> m_webSocketRoutes;
+    TlsListener *m_tlsListener = nullptr; // owned as a child; null: plain HTTP
 };
 
 } // namespace vanopticon::command

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The server configuration: the `sigma:` block (defaults, paths relative to the file, Sigma
-// off), the ingestion queue's limit, and clear refusals.
+// off), the ingestion queue's limit, the listener's `tls:` block, and clear refusals.
 #include "daemon/serverconfig.h"
+#include "support/testcertificates.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,6 +17,12 @@ class TestServerConfig : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    TestCertificates m_certificates;
+
+    QByteArray pem(const QString &name) const { return m_certificates.path(name).toUtf8(); }
+    QByteArray tlsBlock(const QString &certificate, const QString &key) const {
+        return "  tls:\n    certificate: " + pem(certificate) + "\n    private_key: " + pem(key) + "\n";
+    }
 
     Result<ServerConfig> load(const QByteArray &sigmaBlock) {
         QFile file(m_dir.filePath(u"server.yaml"_s));
@@ -29,7 +36,10 @@ class TestServerConfig : public QObject {
     }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(QDir(m_dir.path()).mkpath(u"rules/windows"_s)); }
+    void initTestCase() {
+        QVERIFY(QDir(m_dir.path()).mkpath(u"rules/windows"_s));
+        QVERIFY2(m_certificates.create(), qPrintable(m_certificates.error()));
+    }
 
     void withoutABlockTheShippedRulesRun() {
         auto config = load({});
@@ -70,6 +80,30 @@ private Q_SLOTS:
         QCOMPARE(configured->maxQueuedEvents, std::size_t(2500));
     }
 
+    void withoutTlsTheListenerIsPlain() {
+        auto config = load({});
+        QVERIFY(config);
+        QVERIFY(!config->tls);
+    }
+
+    // The files are read when the configuration is; client certificates asked for and required.
+    void tlsWithClientCertificates() {
+        auto config = load(tlsBlock(u"server.pem"_s, u"server.key"_s) + "    ca: " + pem(u"ca.pem"_s)
+            + "\n    require_client_certificate: true\n");
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QVERIFY(config->tls);
+        QCOMPARE(QString::fromStdString(config->tls->certificatePath), m_certificates.path(u"server.pem"_s));
+        QCOMPARE(config->tls->caCertificates.size(), 1);
+        const QSslConfiguration ssl = config->tls->sslConfiguration();
+        QCOMPARE(ssl.peerVerifyMode(), QSslSocket::VerifyPeer);
+        QCOMPARE(ssl.localCertificate(), config->tls->certificateChain.front());
+        QCOMPARE(ssl.protocol(), QSsl::TlsV1_2OrLater);
+
+        auto serverOnly = load(tlsBlock(u"server.pem"_s, u"server.key"_s));
+        QVERIFY2(serverOnly, serverOnly ? "" : serverOnly.error().message.c_str());
+        QCOMPARE(serverOnly->tls->sslConfiguration().peerVerifyMode(), QSslSocket::VerifyNone);
+    }
+
     void refusals_data() {
         QTest::addColumn<QByteArray>("block");
         QTest::addColumn<QString>("message");
@@ -83,6 +117,22 @@ private Q_SLOTS:
                                          << u"server.max_queued_events: must be between 100 and 1000000"_s;
         QTest::newRow("queue not a number")
             << QByteArray("  max_queued_events: lots\n") << u"expected a whole number, got 'lots'"_s;
+        QTest::newRow("tls not a mapping") << QByteArray("  tls: yes\n") << u"server.tls: expected a mapping"_s;
+        QTest::newRow("tls without a key") << QByteArray("  tls:\n    certificate: " + pem(u"server.pem"_s) + "\n")
+                                           << u"server.tls: missing required setting 'private_key'"_s;
+        QTest::newRow("tls relative path")
+            << QByteArray("  tls:\n    certificate: server.pem\n    private_key: server.key\n")
+            << u"server.tls.certificate: expected an absolute path, got 'server.pem'"_s;
+        QTest::newRow("tls missing file")
+            << tlsBlock(u"none.pem"_s, u"server.key"_s) << u"server.tls.certificate: cannot read "_s;
+        QTest::newRow("tls key of another certificate")
+            << tlsBlock(u"server.pem"_s, u"client.key"_s) << u"is not the one of the certificate in"_s;
+        QTest::newRow("tls requires without a ca")
+            << QByteArray(tlsBlock(u"server.pem"_s, u"server.key"_s) + "    require_client_certificate: true\n")
+            << u"server.tls.require_client_certificate: client certificates can only be required with a `ca`"_s;
+        QTest::newRow("tls with the local sentinel")
+            << QByteArray("  local_sentinel: sentinel.yaml\n" + tlsBlock(u"server.pem"_s, u"server.key"_s))
+            << u"server.local_sentinel: not available with server.tls"_s;
     }
 
     void refusals() {

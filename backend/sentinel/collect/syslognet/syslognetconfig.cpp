@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/syslognet/syslognetconfig.h"
 
-#include "sentinel/tls/tlsfiles.h"
-
-#include <QFile>
-#include <QSslSocket>
-
 #include <charconv>
 #include <memory>
 
@@ -75,39 +70,6 @@ Result<std::uint64_t> parseSizeSetting(
     if (*size < min || *size > max)
         return setting.error("must be between " + std::to_string(min) + " and " + std::to_string(max) + " bytes");
     return *size;
-}
-
-Result<SyslogTlsConfig> parseTls(const config::Section &tls) {
-    if (!tls.isMap())
-        return tls.error("expected a mapping with certificate and private_key");
-    if (auto known = tls.allowOnly({"certificate", "private_key", "ca", "require_client_certificate"}); !known)
-        return known.error();
-    if (!QSslSocket::supportsSsl())
-        return tls.error("TLS is not available: Qt has no TLS backend here");
-
-    SyslogTlsConfig config;
-    auto identity = readTlsIdentity(tls);
-    if (!identity)
-        return identity.error();
-    config.certificatePath = std::move(identity->certificatePath);
-    config.privateKeyPath = std::move(identity->privateKeyPath);
-    config.certificateChain = std::move(identity->certificateChain);
-    config.privateKey = std::move(identity->privateKey);
-
-    if (tls.has("ca")) {
-        auto ca = readCertificates(tls, "ca", config.caPath);
-        if (!ca)
-            return ca.error();
-        config.caCertificates = std::move(*ca);
-    }
-    auto require = tls.boolean("require_client_certificate", false);
-    if (!require)
-        return require.error();
-    if (*require && config.caCertificates.isEmpty())
-        return tls.child("require_client_certificate")
-            .error("client certificates can only be required with a `ca` to check them against");
-    config.requireClientCertificate = *require;
-    return config;
 }
 
 Result<void> checkType(const config::Section &entry, const std::string &expected) {
@@ -191,7 +153,7 @@ Result<SyslogTcpConfig> parseSyslogTcpConfig(const config::Section &entry) {
         return entry.child("idle_timeout").error("must be between 1s and 1d");
     config.idleTimeout = *idle;
     if (entry.has("tls")) {
-        auto tls = parseTls(entry.child("tls"));
+        auto tls = tls::parseServerTls(entry.child("tls"));
         if (!tls)
             return tls.error();
         config.tls = std::move(*tls);

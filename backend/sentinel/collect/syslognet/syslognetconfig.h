@@ -4,11 +4,9 @@
 #include "sentinel/collect/syslognet/syslognetparser.h"
 #include "shared/config/section.h"
 #include "shared/core/result.h"
+#include "shared/tls/servertls.h"
 
 #include <QHostAddress>
-#include <QList>
-#include <QSslCertificate>
-#include <QSslKey>
 
 #include <chrono>
 #include <cstddef>
@@ -36,15 +34,7 @@ struct SyslogListenAddress {
 };
 
 // The certificate, key and trust of a TLS receiver, read and checked when the configuration is.
-struct SyslogTlsConfig {
-    std::string certificatePath;
-    std::string privateKeyPath;
-    std::string caPath; // empty: client certificates are not asked for
-    bool requireClientCertificate = false;
-    QList<QSslCertificate> certificateChain; // the server's certificate first
-    QSslKey privateKey;
-    QList<QSslCertificate> caCertificates;
-};
+using SyslogTlsConfig = tls::ServerTlsConfig;
 
 // One `type: syslog_udp` entry of collector.sources:
 //   - type: syslog_udp

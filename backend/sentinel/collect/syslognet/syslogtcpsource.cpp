@@ -49,19 +49,8 @@ SyslogTcpSource::SyslogTcpSource(SyslogTcpConfig config, SyslogContext context, 
     , m_nowNs(systemNowNs)
     , m_steadyMs(steadyNowMs)
     , m_readBuffer(kReadChunkBytes) {
-    if (m_config.tls) {
-        m_ssl = QSslConfiguration::defaultConfiguration();
-        m_ssl.setProtocol(QSsl::TlsV1_2OrLater);
-        m_ssl.setLocalCertificateChain(m_config.tls->certificateChain);
-        m_ssl.setPrivateKey(m_config.tls->privateKey);
-        if (m_config.tls->caCertificates.isEmpty()) {
-            m_ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-        } else {
-            m_ssl.setCaCertificates(m_config.tls->caCertificates);
-            m_ssl.setPeerVerifyMode(
-                m_config.tls->requireClientCertificate ? QSslSocket::VerifyPeer : QSslSocket::QueryPeer);
-        }
-    }
+    if (m_config.tls)
+        m_ssl = m_config.tls->sslConfiguration();
     const std::chrono::milliseconds shortest
         = m_config.tls ? std::min(m_config.idleTimeout, kTlsHandshakeTimeout) : m_config.idleTimeout;
     const auto interval

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace vanopticon::sentinel {
+namespace vanopticon::tls {
 
 // TLS material named by a configuration block, read and checked when the configuration is, so
 // that a wrong path or a key that is not the certificate's stops the start with the setting's
@@ -35,4 +35,4 @@ Result<TlsIdentity> readTlsIdentity(const config::Section &block);
 // The certificates in the PEM file of setting `key` (at least one).
 Result<QList<QSslCertificate>> readCertificates(const config::Section &block, std::string_view key, std::string &path);
 
-} // namespace vanopticon::sentinel
+} // namespace vanopticon::tls

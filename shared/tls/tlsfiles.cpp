@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sentinel/tls/tlsfiles.h"
+#include "shared/tls/tlsfiles.h"
 
 #include <QFile>
 
@@ -11,7 +11,7 @@
 
 #include <memory>
 
-namespace vanopticon::sentinel {
+namespace vanopticon::tls {
 
 namespace {
 
@@ -89,4 +89,4 @@ Result<TlsIdentity> readTlsIdentity(const config::Section &block) {
     return identity;
 }
 
-} // namespace vanopticon::sentinel
+} // namespace vanopticon::tls

@@ -45,8 +45,9 @@ std::uint32_t clampCount(std::uint64_t count) {
 
 } // namespace
 
-ClosingWindowRunner::ClosingWindowRunner(CorrelationRule rule, const CorrelationLimits &limits)
-    : GroupedRunner(std::move(rule), limits)
+ClosingWindowRunner::ClosingWindowRunner(
+    CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
+    : GroupedRunner(std::move(rule), limits, fields)
     , m_distinctCap(distinctCap(m_rule))
     , m_maxDistinctValues(limits.maxDistinctValuesPerGroup)
     , m_maxEvidence(limits.maxEvidencePerGroup)

@@ -32,7 +32,7 @@ struct ClosingState {
 // an event with the rule's signal.
 class ClosingWindowRunner final : public GroupedRunner<ClosingState> {
 public:
-    ClosingWindowRunner(CorrelationRule rule, const CorrelationLimits &limits);
+    ClosingWindowRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields);
 
     bool process(const Event &event, const EventRef &ref, std::uint32_t nodeSlot, const EventSignals &carried,
         std::vector<Detection> &out) override;

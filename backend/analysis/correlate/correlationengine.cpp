@@ -128,15 +128,16 @@ Result<CorrelationLimits> CorrelationLimits::fromConfig(const config::Section &s
 
 CorrelationEngine::CorrelationEngine(std::vector<CorrelationRule> rules, Limits limits)
     : m_limits(limits)
-    , m_clock(limits.maxNodes) {
+    , m_clock(limits.maxNodes)
+    , m_fields(std::make_unique<FieldReader>()) {
     assert(limits.validate().ok());
     const RuleOrder order = orderRules(rules);
     assert(order.cyclic.empty());
     m_runners.reserve(rules.size());
     for (const std::size_t index : order.order)
-        m_runners.push_back(makeRuleRunner(std::move(rules[index]), m_limits));
+        m_runners.push_back(makeRuleRunner(std::move(rules[index]), m_limits, *m_fields));
     for (const std::size_t index : order.cyclic)
-        m_runners.push_back(makeRuleRunner(std::move(rules[index]), m_limits));
+        m_runners.push_back(makeRuleRunner(std::move(rules[index]), m_limits, *m_fields));
 }
 
 Result<CorrelationEngine> CorrelationEngine::create(std::vector<CorrelationRule> rules, Limits limits) {
@@ -224,7 +225,7 @@ void CorrelationEngine::process(const EventBatch &batch, std::span<const EventRe
 }
 
 void CorrelationEngine::process(const EventBatch &batch, std::span<const EventRef> refs, const SignalTable &signalTable,
-    std::vector<Detection> &out) {
+    std::vector<Detection> &out, std::span<const std::span<const FieldMapping>> fieldMappings) {
     assert(refs.size() == batch.size());
     assert(signalTable.empty() || signalTable.eventCount() == batch.size());
     const std::vector<Event> &events = batch.events();
@@ -233,6 +234,7 @@ void CorrelationEngine::process(const EventBatch &batch, std::span<const EventRe
         const std::uint32_t slot = m_clock.observe(refs[i].nodeId, events[i].timestampNs);
         m_emitted.clear();
         const EventSignals carried(signalTable.of(i), m_emitted);
+        m_fields->setMappings(i < fieldMappings.size() ? fieldMappings[i] : std::span<const FieldMapping>());
         for (const auto &runner : m_runners) {
             if (runner->process(events[i], refs[i], slot, carried, out) && runner->rule().emits)
                 m_emitted.push_back(*runner->rule().emits);

@@ -4,6 +4,7 @@
 #include "analysis/correlate/correlationrule.h"
 #include "analysis/correlate/detection.h"
 #include "analysis/correlate/eventref.h"
+#include "analysis/correlate/fieldreader.h"
 #include "analysis/correlate/nodeclock.h"
 #include "analysis/correlate/signaltable.h"
 #include "shared/core/result.h"
@@ -88,10 +89,12 @@ public:
     CorrelationEngine(CorrelationEngine &&) noexcept;
     CorrelationEngine &operator=(CorrelationEngine &&) noexcept;
 
-    // `refs` is parallel to batch.events(); `signalTable` too, or empty (no event carries a signal).
+    // `refs` is parallel to batch.events(); `signalTable` too, or empty (no event carries a signal);
+    // `fieldMappings` too, or empty: the mappings through which the rules read each event's
+    // fields where it lacks one (group-by and value fields), as the Sigma rules that marked it did.
     // Detections are appended to `out` in event order, then those of windows that closed.
     void process(const EventBatch &batch, std::span<const EventRef> refs, const SignalTable &signalTable,
-        std::vector<Detection> &out);
+        std::vector<Detection> &out, std::span<const std::span<const FieldMapping>> fieldMappings = {});
     // No signals.
     void process(const EventBatch &batch, std::span<const EventRef> refs, std::vector<Detection> &out);
 
@@ -104,6 +107,7 @@ private:
     NodeClock m_clock;
     std::vector<std::unique_ptr<RuleRunner>> m_runners; // emitters before the rules that take their signals
     std::vector<SignalId> m_emitted; // signals rules emitted on the current event
+    std::unique_ptr<FieldReader> m_fields; // the runners read the current event through it (stable address)
 };
 
 } // namespace vanopticon::analysis

@@ -5,8 +5,8 @@
 
 namespace vanopticon::analysis {
 
-EventCountRunner::EventCountRunner(CorrelationRule rule, const CorrelationLimits &limits)
-    : GroupedRunner(std::move(rule), limits)
+EventCountRunner::EventCountRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
+    : GroupedRunner(std::move(rule), limits, fields)
     , m_counter(m_windowNs, requiredCount(m_rule), limits.maxEvidencePerGroup)
     , m_takesText(takesText()) {
 }

@@ -9,7 +9,7 @@ namespace vanopticon::analysis {
 // event_count decided on each event (see CorrelationType and EventCounter).
 class EventCountRunner final : public GroupedRunner<EventCountState> {
 public:
-    EventCountRunner(CorrelationRule rule, const CorrelationLimits &limits);
+    EventCountRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields);
 
     bool process(const Event &event, const EventRef &ref, std::uint32_t nodeSlot, const EventSignals &carried,
         std::vector<Detection> &out) override;

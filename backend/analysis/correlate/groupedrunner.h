@@ -13,8 +13,8 @@ namespace vanopticon::analysis {
 // left the window on their node's clock are dropped by sweep().
 template<typename State> class GroupedRunner : public RuleRunner {
 public:
-    GroupedRunner(CorrelationRule rule, const CorrelationLimits &limits)
-        : RuleRunner(std::move(rule), limits)
+    GroupedRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
+        : RuleRunner(std::move(rule), limits, fields)
         , m_groups(limits.maxGroupsPerRule) { }
 
     void sweep(const NodeClock &clock, std::size_t budget, std::vector<Detection> &) override {

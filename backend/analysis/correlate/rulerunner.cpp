@@ -31,8 +31,9 @@ void appendPart(std::string &key, std::string_view value) {
 
 } // namespace
 
-RuleRunner::RuleRunner(CorrelationRule rule, const CorrelationLimits &limits)
+RuleRunner::RuleRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
     : m_rule(std::move(rule))
+    , m_fields(fields)
     , m_windowNs(std::chrono::duration_cast<std::chrono::nanoseconds>(m_rule.window).count())
     , m_maxGroupValueBytes(limits.maxGroupValueBytes) {
     assert(validate(m_rule).ok());
@@ -154,7 +155,7 @@ std::span<const RuleRunner::Routed> RuleRunner::route(const Event &event, const 
 bool RuleRunner::appendKey(const Event &event, std::span<const FieldId> fields, std::string &key) {
     key.clear();
     for (const FieldId id : fields) {
-        const std::optional<std::string_view> value = event.lookup(id);
+        const std::optional<std::string_view> value = m_fields.lookup(event, id);
         if (!value || value->empty()) {
             ++m_counters.eventsWithoutGroup;
             return false;
@@ -171,7 +172,7 @@ bool RuleRunner::appendKey(const Event &event, std::span<const FieldId> fields, 
 bool RuleRunner::buildValue(const Event &event) {
     m_value.clear();
     for (const FieldId id : m_rule.valueFields) {
-        const std::optional<std::string_view> value = event.lookup(id);
+        const std::optional<std::string_view> value = m_fields.lookup(event, id);
         if (!value || value->empty() || value->size() > m_maxGroupValueBytes) {
             ++m_counters.eventsWithoutValue;
             return false;
@@ -183,7 +184,7 @@ bool RuleRunner::buildValue(const Event &event) {
 
 std::optional<double> RuleRunner::numericValue(const Event &event) {
     assert(m_rule.valueFields.size() == 1);
-    std::string_view text = event.value(m_rule.valueFields.front());
+    std::string_view text = m_fields.lookup(event, m_rule.valueFields.front()).value_or(std::string_view());
     if (text.starts_with('+'))
         text.remove_prefix(1);
     double number = 0;
@@ -269,21 +270,22 @@ std::string RuleRunner::valueFieldsText() const {
     return text;
 }
 
-std::unique_ptr<RuleRunner> makeRuleRunner(CorrelationRule rule, const CorrelationLimits &limits) {
+std::unique_ptr<RuleRunner> makeRuleRunner(
+    CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields) {
     if (decidedAtWindowClose(rule))
-        return std::make_unique<ClosingWindowRunner>(std::move(rule), limits);
+        return std::make_unique<ClosingWindowRunner>(std::move(rule), limits, fields);
     switch (rule.type) {
     case CorrelationType::EventCount:
-        return std::make_unique<EventCountRunner>(std::move(rule), limits);
+        return std::make_unique<EventCountRunner>(std::move(rule), limits, fields);
     case CorrelationType::TemporalOrdered:
-        return std::make_unique<SequenceRunner>(std::move(rule), limits);
+        return std::make_unique<SequenceRunner>(std::move(rule), limits, fields);
     case CorrelationType::ValueCount:
-        return std::make_unique<ValueCountRunner>(std::move(rule), limits);
+        return std::make_unique<ValueCountRunner>(std::move(rule), limits, fields);
     case CorrelationType::Temporal:
-        return std::make_unique<TemporalRunner>(std::move(rule), limits);
+        return std::make_unique<TemporalRunner>(std::move(rule), limits, fields);
     case CorrelationType::ValueSum:
     case CorrelationType::ValueAvg:
-        return std::make_unique<ValueAggregateRunner>(std::move(rule), limits);
+        return std::make_unique<ValueAggregateRunner>(std::move(rule), limits, fields);
     case CorrelationType::ValuePercentile:
         break; // always decided at window close
     }

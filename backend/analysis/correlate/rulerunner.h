@@ -34,7 +34,8 @@ private:
 // (in the subclasses) what a group remembers.
 class RuleRunner {
 public:
-    RuleRunner(CorrelationRule rule, const CorrelationLimits &limits);
+    // `fields`: how the runner reads the event in hand (the engine sets its mappings per event).
+    RuleRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields);
     virtual ~RuleRunner() = default;
     RuleRunner(const RuleRunner &) = delete;
     RuleRunner &operator=(const RuleRunner &) = delete;
@@ -81,6 +82,7 @@ protected:
     std::string valueFieldsText() const;
 
     CorrelationRule m_rule;
+    const FieldReader &m_fields;
     std::int64_t m_windowNs;
     std::size_t m_maxGroupValueBytes;
     std::string m_value;
@@ -104,6 +106,7 @@ private:
     std::vector<Routed> m_routed;
 };
 
-std::unique_ptr<RuleRunner> makeRuleRunner(CorrelationRule rule, const CorrelationLimits &limits);
+std::unique_ptr<RuleRunner> makeRuleRunner(
+    CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields);
 
 } // namespace vanopticon::analysis

@@ -18,8 +18,8 @@ std::vector<std::uint32_t> minCounts(const CorrelationRule &rule) {
 
 } // namespace
 
-SequenceRunner::SequenceRunner(CorrelationRule rule, const CorrelationLimits &limits)
-    : GroupedRunner(std::move(rule), limits)
+SequenceRunner::SequenceRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
+    : GroupedRunner(std::move(rule), limits, fields)
     , m_matcher(m_windowNs, minCounts(m_rule), limits.maxEvidencePerGroup) {
     for (std::size_t k = 0; k < m_rule.steps.size(); ++k) {
         const CorrelationStep &step = m_rule.steps[k];

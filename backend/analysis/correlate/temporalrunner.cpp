@@ -5,8 +5,8 @@
 
 namespace vanopticon::analysis {
 
-TemporalRunner::TemporalRunner(CorrelationRule rule, const CorrelationLimits &limits)
-    : GroupedRunner(std::move(rule), limits)
+TemporalRunner::TemporalRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
+    : GroupedRunner(std::move(rule), limits, fields)
     , m_matcher(m_windowNs, m_rule.steps.size(), requiredCount(m_rule), limits.maxEvidencePerGroup) {
     for (const CorrelationStep &step : m_rule.steps) {
         if (!m_stepsText.empty())

@@ -9,7 +9,7 @@ namespace vanopticon::analysis {
 // temporal decided on each event (see TemporalMatcher). A completed group starts over.
 class TemporalRunner final : public GroupedRunner<TemporalState> {
 public:
-    TemporalRunner(CorrelationRule rule, const CorrelationLimits &limits);
+    TemporalRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields);
 
     bool process(const Event &event, const EventRef &ref, std::uint32_t nodeSlot, const EventSignals &carried,
         std::vector<Detection> &out) override;

@@ -7,8 +7,9 @@
 
 namespace vanopticon::analysis {
 
-ValueAggregateRunner::ValueAggregateRunner(CorrelationRule rule, const CorrelationLimits &limits)
-    : GroupedRunner(std::move(rule), limits)
+ValueAggregateRunner::ValueAggregateRunner(
+    CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
+    : GroupedRunner(std::move(rule), limits, fields)
     , m_window(m_windowNs, limits.maxSamplesPerGroup, limits.maxEvidencePerGroup)
     , m_takesText(takesText())
     , m_quantityName(m_rule.type == CorrelationType::ValueSum ? "sum" : "average")

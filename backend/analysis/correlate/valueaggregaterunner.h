@@ -9,7 +9,7 @@ namespace vanopticon::analysis {
 // value_sum and value_avg decided on each event (see ValueWindow).
 class ValueAggregateRunner final : public GroupedRunner<ValueWindowState> {
 public:
-    ValueAggregateRunner(CorrelationRule rule, const CorrelationLimits &limits);
+    ValueAggregateRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields);
 
     bool process(const Event &event, const EventRef &ref, std::uint32_t nodeSlot, const EventSignals &carried,
         std::vector<Detection> &out) override;

@@ -5,8 +5,8 @@
 
 namespace vanopticon::analysis {
 
-ValueCountRunner::ValueCountRunner(CorrelationRule rule, const CorrelationLimits &limits)
-    : GroupedRunner(std::move(rule), limits)
+ValueCountRunner::ValueCountRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields)
+    : GroupedRunner(std::move(rule), limits, fields)
     , m_counter(m_windowNs, requiredCount(m_rule), limits.maxEvidencePerGroup)
     , m_takesText(takesText())
     , m_fieldsText(valueFieldsText()) {

@@ -9,7 +9,7 @@ namespace vanopticon::analysis {
 // value_count decided on each event (see ValueCounter).
 class ValueCountRunner final : public GroupedRunner<ValueCountState> {
 public:
-    ValueCountRunner(CorrelationRule rule, const CorrelationLimits &limits);
+    ValueCountRunner(CorrelationRule rule, const CorrelationLimits &limits, const FieldReader &fields);
 
     bool process(const Event &event, const EventRef &ref, std::uint32_t nodeSlot, const EventSignals &carried,
         std::vector<Detection> &out) override;

@@ -145,13 +145,17 @@ void SigmaDetector::process(const EventBatch &batch, std::span<const EventRef> r
     if (m_correlation.ruleCount() == 0)
         return;
     m_signals.clear();
+    m_fieldMappings.clear();
     std::size_t next = 0;
     for (std::uint32_t event = 0; event < batch.size(); ++event) {
         for (; next < m_matches.size() && m_matches[next].event == event; ++next)
             m_signals.add(static_cast<SignalId>(m_matches[next].rule));
         m_signals.endEvent();
+        m_fieldMappings.push_back(m_evaluator->fieldMappings(event));
     }
-    m_correlation.process(batch, refs, m_signals, out.correlations);
+    // Group-by and value fields are read as the rules read the event: through its logsource's
+    // field mappings (a Security 4688 event's NewProcessName as Image).
+    m_correlation.process(batch, refs, m_signals, out.correlations, m_fieldMappings);
 }
 
 } // namespace vanopticon::analysis::sigma

@@ -62,6 +62,7 @@ private:
     std::vector<std::uint8_t> m_ruleAlerts;
     std::vector<RuleMatch> m_matches; // scratch
     SignalTable m_signals; // scratch
+    std::vector<std::span<const FieldMapping>> m_fieldMappings; // scratch: each event's logsource's
 };
 
 } // namespace vanopticon::analysis::sigma

@@ -116,16 +116,29 @@ const SigmaEvaluator::LogsourcePlan &SigmaEvaluator::plan(LogsourceId id) {
 
 void SigmaEvaluator::evaluate(const EventBatch &batch, std::vector<RuleMatch> &out) {
     const auto &events = batch.events();
+    m_eventLogsources.resize(events.size());
     for (std::size_t i = 0; i < events.size(); ++i)
         evaluate(events[i], static_cast<std::uint32_t>(i), out);
+}
+
+std::span<const FieldMapping> SigmaEvaluator::fieldMappings(std::uint32_t event) const {
+    if (event >= m_eventLogsources.size())
+        return {};
+    const LogsourceId id = m_eventLogsources[event];
+    return id < m_plans.size() ? std::span<const FieldMapping>(m_plans[id].fieldMappings)
+                               : std::span<const FieldMapping>();
 }
 
 void SigmaEvaluator::evaluate(const Event &event, std::uint32_t eventIndex, std::vector<RuleMatch> &out) {
     ++m_totals.events;
     nextEpoch();
     m_candidates.clear();
-    const LogsourcePlan &logsourcePlan = plan(m_logsources.resolve(event));
+    const LogsourceId logsource = m_logsources.resolve(event);
+    if (eventIndex < m_eventLogsources.size())
+        m_eventLogsources[eventIndex] = logsource;
+    const LogsourcePlan &logsourcePlan = plan(logsource);
     m_plan = &logsourcePlan;
+    m_fields.setMappings(logsourcePlan.fieldMappings);
     const std::vector<std::uint8_t> &applies = logsourcePlan.appliesToGroup;
     for (const Field &field : event.fields()) {
         if (logsourcePlan.scans(field.id))
@@ -164,16 +177,6 @@ void SigmaEvaluator::scanMappedFields(const Event &event, const Field &field) {
         if (mapping.eventField == field.id && m_plan->scans(mapping.ruleField) && !event.has(mapping.ruleField))
             scanField(mapping.ruleField, field.value);
     }
-}
-
-std::optional<std::string_view> SigmaEvaluator::lookup(const Event &event, FieldId id) const {
-    if (const auto value = event.lookup(id))
-        return value;
-    for (const FieldMapping &mapping : m_plan->fieldMappings) {
-        if (mapping.ruleField == id)
-            return event.lookup(mapping.eventField);
-    }
-    return std::nullopt;
 }
 
 bool SigmaEvaluator::evaluateRule(std::uint32_t index, const Event &event) {
@@ -219,7 +222,7 @@ bool SigmaEvaluator::evaluateSearch(const CompiledRule &rule, const CompiledSear
 bool SigmaEvaluator::evaluateItem(const CompiledItem &item, const Event &event) {
     const ItemMatcher &matcher = item.matcher;
     const std::optional<std::string_view> fieldValue
-        = matcher.field ? lookup(event, *matcher.field) : std::optional<std::string_view>();
+        = matcher.field ? m_fields.lookup(event, *matcher.field) : std::optional<std::string_view>();
     bool result = matcher.all;
     for (std::size_t i = 0; i < matcher.values.size(); ++i) {
         const bool holds = valueHolds(item, i, fieldValue, event);
@@ -250,7 +253,7 @@ bool SigmaEvaluator::valueHolds(
     }
     if (!keyword) {
         if (const auto *ref = std::get_if<FieldRefMatch>(&matcher))
-            return matchesFieldRef(*ref, fieldValue, lookup(event, ref->other));
+            return matchesFieldRef(*ref, fieldValue, m_fields.lookup(event, ref->other));
         return matchesValue(matcher, fieldValue, event);
     }
     for (const FieldId field : m_rules->keywordFields) {

@@ -63,6 +63,9 @@ public:
     std::span<const RuleStats> ruleStats() const { return m_stats; }
     const EvaluatorTotals &totals() const { return m_totals; }
     LogsourceMap &logsources() { return m_logsources; }
+    // The field mappings of event `event` of the last batch evaluated (its logsource's), so that
+    // correlations read its fields as its rules did.
+    std::span<const FieldMapping> fieldMappings(std::uint32_t event) const;
 
 private:
     SigmaEvaluator(std::shared_ptr<const CompiledRuleSet> rules, LogsourceMap logsources, std::size_t scanCacheSlots);
@@ -84,8 +87,6 @@ private:
     void markHit(PatternId id);
     const LogsourcePlan &plan(LogsourceId id);
     void scanMappedFields(const Event &event, const Field &field);
-    // The value of a field a rule names: the event's own, else the event field mapped to it.
-    std::optional<std::string_view> lookup(const Event &event, FieldId id) const;
     bool evaluateRule(std::uint32_t index, const Event &event);
     bool evaluateStep(const CompiledRule &rule, std::uint32_t step, const Event &event);
     bool evaluateSearch(const CompiledRule &rule, const CompiledSearch &search, const Event &event);
@@ -105,6 +106,8 @@ private:
     std::vector<std::uint32_t> m_candidates; // this event's
     std::vector<LogsourcePlan> m_plans; // by LogsourceId, made on first sight
     const LogsourcePlan *m_plan = nullptr; // the current event's
+    FieldReader m_fields; // reads the current event through its logsource's field mappings
+    std::vector<LogsourceId> m_eventLogsources; // of the last batch evaluated, by event
     std::vector<RuleStats> m_stats;
     EvaluatorTotals m_totals;
 };

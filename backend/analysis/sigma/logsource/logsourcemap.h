@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "analysis/correlate/fieldreader.h"
 #include "analysis/sigma/rule/sigmarule.h"
 #include "shared/config/section.h"
 #include "shared/core/result.h"
@@ -21,14 +22,6 @@ namespace vanopticon::analysis::sigma {
 // Names one set of logsource values (see LogsourceMap::resolve). 0 is the empty set.
 using LogsourceId = std::uint32_t;
 inline constexpr LogsourceId kNoLogsource = 0;
-
-// A field a rule names, read from another field of the event (Security 4688's NewProcessName
-// for the process_creation rules' Image).
-struct FieldMapping {
-    FieldId ruleField = 0;
-    FieldId eventField = 0;
-    friend bool operator==(const FieldMapping &, const FieldMapping &) = default;
-};
 
 // The logsource values one event belongs to: each list sorted, without repeats, in lower case;
 // and the field mappings of the entries that gave them (in entry order, one per rule field).

@@ -150,3 +150,33 @@ correlation:
   timespan: 1h
   condition: {gte: 2}
 )";
+
+// Correlations over process creations from Sysmon and from Security 4688, whose parent and image
+// only the logsource's field mappings name ParentImage and Image.
+extern const char kMappedCorrelationRules[];
+const char kMappedCorrelationRules[] = R"(title: Discovery tool run
+name: discovery_tool
+logsource: {product: windows, category: process_creation}
+detection:
+  selection:
+    Image|endswith: ['\whoami.exe', '\hostname.exe']
+  condition: selection
+---
+title: Discovery burst from one parent
+id: burst
+correlation:
+  type: event_count
+  rules: [discovery_tool]
+  group-by: [ParentImage]
+  timespan: 1m
+  condition: {gte: 2}
+---
+title: Several discovery tools from one parent
+id: tools
+correlation:
+  type: value_count
+  rules: [discovery_tool]
+  group-by: [ParentImage]
+  timespan: 1m
+  condition: {gte: 2, field: Image}
+)";

@@ -15,18 +15,20 @@ using namespace vanopticon::analysis::sigma;
 extern const char kLogsources[];
 extern const char kRules[];
 extern const char kChainRules[];
+extern const char kMappedCorrelationRules[];
 
 namespace {
 
-std::unique_ptr<SigmaDetector> makeDetector(const SigmaOptions &options = SigmaOptions()) {
+std::unique_ptr<SigmaDetector> makeDetector(
+    const SigmaOptions &options = SigmaOptions(), const char *rules = kRules, const char *logsourceText = kLogsources) {
     RuleCollection collection;
-    loadText(kRules, "rules.yml", collection);
+    loadText(rules, "rules.yml", collection);
     resolveReferences(collection);
     for (const LoadFailure &failure : collection.failures)
         qWarning("%s: %s", failure.where.toString().c_str(), failure.reason.c_str());
     if (!collection.failures.empty())
         return nullptr;
-    auto section = config::Section::loadString(kLogsources, "logsources.yaml");
+    auto section = config::Section::loadString(logsourceText, "logsources.yaml");
     if (!section)
         return nullptr;
     auto logsources = LogsourceMap::fromConfig(*section);
@@ -197,6 +199,52 @@ private slots:
             failures[0].reason.find("decided when its window closes") != std::string::npos, failures[0].reason.c_str());
         QVERIFY(failures[0].reason.find("bytes_per_user") != std::string::npos);
         QCOMPARE((*detector)->correlationCount(), std::size_t(2)); // the value_sum and the plain count
+    }
+
+    // A correlation groups and counts by the fields its rules read: a Security 4688 event's
+    // ParentProcessName and NewProcessName are its ParentImage and Image, so it joins the group
+    // of a Sysmon event with the same parent.
+    void correlationsReadMappedFields() {
+        const auto run = [](const char *logsources) {
+            std::unique_ptr<SigmaDetector> detector = makeDetector(SigmaOptions(), kMappedCorrelationRules, logsources);
+            if (!detector)
+                return QStringList {QStringLiteral("no detector")};
+            EventBatch batch;
+            const auto add = [&](std::int64_t second, const Fields &fields) {
+                Event &event = batch.addEvent();
+                event.timestampNs = (1'700'000'000 + second) * 1'000'000'000;
+                for (const auto &[name, value] : fields)
+                    batch.setField(event, internField(name.toStdString()), value.toStdString());
+            };
+            add(0,
+                {{"Channel", "Sysmon"}, {"EventID", "1"}, {"Image", "C:\\Windows\\System32\\whoami.exe"},
+                    {"ParentImage", "C:\\Temp\\loader.exe"}});
+            add(5,
+                {{"Channel", "Security"}, {"EventID", "4688"},
+                    {"NewProcessName", "C:\\Windows\\System32\\hostname.exe"},
+                    {"ParentProcessName", "C:\\Temp\\loader.exe"}});
+            std::vector<analysis::EventRef> refs(batch.size());
+            SigmaDetector::Output output;
+            detector->process(batch, refs, output);
+            QStringList fired;
+            for (const analysis::Detection &detection : output.correlations) {
+                QString text = QString::fromStdString(detection.ruleId);
+                for (const auto &[field, value] : detection.group)
+                    text += u' ' + QString::fromStdString(field) + u'=' + QString::fromStdString(value);
+                fired.append(text);
+            }
+            fired.sort();
+            return fired;
+        };
+        QCOMPARE(run(kLogsources),
+            (QStringList {QStringLiteral("burst ParentImage=C:\\Temp\\loader.exe"),
+                QStringLiteral("tools ParentImage=C:\\Temp\\loader.exe")}));
+        // Without the mappings the 4688 event is no process creation: one event, no detection.
+        QCOMPARE(run("logsources:\n  - when: {Channel: Security, EventID: 4688}\n"
+                     "    logsource: {product: windows, category: process_creation}\n"
+                     "  - when: {Channel: Sysmon, EventID: 1}\n"
+                     "    logsource: {product: windows, category: process_creation}\n"),
+            QStringList());
     }
 
 private:

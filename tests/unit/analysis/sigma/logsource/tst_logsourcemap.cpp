@@ -241,7 +241,7 @@ private Q_SLOTS:
         LogsourceMap map = mapOrDie(kFieldMappings);
         EventBatch batch;
         const LogsourceId created = map.resolve(addEvent(batch, {u"Channel=Security"_s, u"EventID=4688"_s}));
-        const std::vector<FieldMapping> expected {{internField("Image"), internField("NewProcessName")},
+        const std::vector<analysis::FieldMapping> expected {{internField("Image"), internField("NewProcessName")},
             {internField("ParentImage"), internField("ParentProcessName")},
             {internField("User"), internField("SubjectUserName")}};
         QVERIFY(map.set(created).fieldMappings == expected);

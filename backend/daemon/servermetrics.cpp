@@ -23,6 +23,10 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
     counter("vanopticon_alerts_updated_total", "Detections merged into an open alert.", sources.alerts.updated);
     counter(
         "vanopticon_alert_failures_total", "Detections that could not be written as alerts.", sources.alerts.failures);
+    counter("vanopticon_alert_updates_merged_total",
+        "Alert updates published together with a later one (alert.updated goes out at most once a second per "
+        "alert).",
+        sources.alerts.updatesMerged);
     out.family("vanopticon_channel_refusals_total", "counter",
         "Sentinel connections the server closed with a refusal, by code (bad_frame, unknown_node, …).");
     if (sources.channel != nullptr) {

@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -54,13 +55,17 @@ std::vector<Detection> coalesce(const std::vector<Detection> &detections) {
 
 } // namespace
 
-AlertManager::AlertManager(storage::Database &db, EventBus &bus, const ThreatScorer &scorer, Listener listener)
+AlertManager::AlertManager(storage::Database &db, EventBus &bus, const ThreatScorer &scorer, Listener listener,
+    std::chrono::milliseconds updateInterval)
     : m_db(db)
     , m_bus(bus)
     , m_scorer(scorer)
     , m_listener(std::move(listener))
     , m_alerts(db)
-    , m_decisions(db) {
+    , m_decisions(db)
+    , m_updateInterval(updateInterval) {
+    m_mergeTimer.setSingleShot(true);
+    m_mergeTimer.callOnTimeout([this] { publishMerged(); });
 }
 
 void AlertManager::onDetections(const std::vector<Detection> &detections) {
@@ -158,14 +163,62 @@ std::optional<AlertManager::Change> AlertManager::apply(const Detection &detecti
 
 void AlertManager::announce(const Change &change) {
     ++(change.created ? m_counters.created : m_counters.updated);
+    if (m_listener)
+        m_listener(change.alert, change.created);
+    const qint64 id = change.alert.id;
+    const auto now = std::chrono::steady_clock::now();
+    const auto last = m_publishedAt.constFind(id);
+    if (!change.created
+        && (m_waiting.contains(id) || (last != m_publishedAt.constEnd() && now - *last < m_updateInterval))) {
+        ++m_counters.updatesMerged;
+        m_waiting.insert(id);
+        if (!m_mergeTimer.isActive())
+            m_mergeTimer.start(m_updateInterval);
+        return;
+    }
+    publish(change.alert, change.created);
+    m_publishedAt.insert(id, now);
+    if (std::size_t(m_publishedAt.size()) > m_forgetAbove)
+        forgetOldPublications(now);
+}
+
+void AlertManager::forgetOldPublications(std::chrono::steady_clock::time_point now) {
+    // What was published longer ago than the interval may be published at once again.
+    for (auto it = m_publishedAt.begin(); it != m_publishedAt.end();) {
+        if (now - *it >= m_updateInterval)
+            it = m_publishedAt.erase(it);
+        else
+            ++it;
+    }
+    // Amortized: a burst of alerts all published within the interval is not scanned each time.
+    m_forgetAbove = std::max<std::size_t>(kForgetAbove, 2 * std::size_t(m_publishedAt.size()));
+}
+
+void AlertManager::publish(const storage::AlertRecord &alert, bool created) {
     QJsonArray actions;
-    if (auto list = m_decisions.listForAlert(change.alert.id)) {
+    if (auto list = m_decisions.listForAlert(alert.id)) {
         for (const storage::DecisionRecord &decision : *list)
             actions.append(storage::toActionJson(decision));
     }
-    m_bus.publish(change.created ? u"alert.created"_s : u"alert.updated"_s, storage::toJson(change.alert, actions));
-    if (m_listener)
-        m_listener(change.alert, change.created);
+    m_bus.publish(created ? u"alert.created"_s : u"alert.updated"_s, storage::toJson(alert, actions));
+}
+
+void AlertManager::publishMerged() {
+    const auto now = std::chrono::steady_clock::now();
+    // Read again: the alert may have changed since (more detections, or an analyst's status).
+    for (const qint64 id : std::as_const(m_waiting)) {
+        auto alert = m_alerts.get(id);
+        if (!alert) {
+            qWarning("alerts: %s", alert.error().message.c_str());
+            continue;
+        }
+        if (alert->has_value()) {
+            publish(**alert, false);
+            m_publishedAt.insert(id, now);
+        }
+    }
+    m_waiting.clear();
+    forgetOldPublications(now);
 }
 
 } // namespace vanopticon::analysis

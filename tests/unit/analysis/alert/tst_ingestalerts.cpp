@@ -75,7 +75,9 @@ private:
     std::unique_ptr<CorrelationEngine> m_engine;
     std::unique_ptr<AlertManager> m_alerts;
     std::unique_ptr<Ingestor> m_ingestor;
+    static constexpr std::chrono::milliseconds kUpdateInterval {300};
     QStringList m_published;
+    QList<Notification> m_notifications;
     QList<std::pair<qint64, bool>> m_told; // what the shield listener heard
     std::int64_t m_nowNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000 - 3'600'000'000'000;
 
@@ -100,13 +102,19 @@ private Q_SLOTS:
         m_engine = std::make_unique<CorrelationEngine>(std::move(*rules));
         m_told.clear();
         m_alerts = std::make_unique<AlertManager>(
-            *m_db, m_bus, m_scorer, [this](const storage::AlertRecord &a, bool created) {
+            *m_db, m_bus, m_scorer,
+            [this](const storage::AlertRecord &a, bool created) {
                 m_told.append({a.id, created});
-            });
+            },
+            kUpdateInterval);
         m_ingestor = std::make_unique<Ingestor>(*m_db, *m_engine, *m_alerts);
         m_published.clear();
         disconnect(&m_bus, nullptr, this, nullptr);
-        connect(&m_bus, &EventBus::published, this, [this](const Notification &n) { m_published.append(n.type); });
+        m_notifications.clear();
+        connect(&m_bus, &EventBus::published, this, [this](const Notification &n) {
+            m_published.append(n.type);
+            m_notifications.append(n);
+        });
     }
     void cleanup() {
         m_ingestor.reset();
@@ -146,9 +154,35 @@ private Q_SLOTS:
         QCOMPARE(alerts.first().count, 7);
         QVERIFY(alerts.first().lastSeen > alert.lastSeen);
         QCOMPARE(m_published.count(u"alert.created"_s), 1);
-        QVERIFY(m_published.count(u"alert.updated"_s) >= 1);
+        QTRY_COMPARE(m_published.count(u"alert.updated"_s), 1); // once the interval after alert.created passed
         QCOMPARE(m_told.first(), std::make_pair(alert.id, true));
         QCOMPARE(m_told.last(), std::make_pair(alert.id, false));
+    }
+
+    // An alert updated in every batch is published at most once per interval, and its last state
+    // always is; the shield hears every change.
+    void updatesOfOneAlertAreMergedWithinTheInterval() {
+        BatchBuilder builder(m_nowNs);
+        const char *attacker = "203.0.113.8";
+        QVERIFY(m_ingestor
+                    ->ingest(u"node_1"_s,
+                        builder.build({fail(attacker), fail(attacker), fail(attacker), fail(attacker), fail(attacker)}))
+                    .ok());
+        QCOMPARE(m_published, QStringList {u"alert.created"_s});
+        QTest::qWait(int(kUpdateInterval.count()) + 50);
+        // Past the interval: the first update goes out at once, the next nine wait and merge.
+        for (int batch = 0; batch < 10; ++batch)
+            QVERIFY(m_ingestor->ingest(u"node_1"_s, builder.build({fail(attacker)})).ok());
+        QCOMPARE(m_published, (QStringList {u"alert.created"_s, u"alert.updated"_s}));
+        QCOMPARE(m_notifications.last().data[u"count"_s].toInt(), 6);
+        QCOMPARE(m_alerts->counters().updated, quint64(10));
+        QCOMPARE(m_alerts->counters().updatesMerged, quint64(9));
+        QCOMPARE(m_told.size(), 11);
+        QTRY_COMPARE(m_published.size(), 3);
+        QCOMPARE(m_published.last(), u"alert.updated"_s);
+        QCOMPARE(m_notifications.last().data[u"count"_s].toInt(), 15);
+        QTest::qWait(int(kUpdateInterval.count()) * 2);
+        QCOMPARE(m_published.size(), 3); // nothing more to tell
     }
 
     void redeliveredBatchesAreStoredAndCountedOnce() {

@@ -70,15 +70,56 @@ std::string encodeEnvelope(const v1::Envelope &envelope) {
     return compress(envelope.SerializeAsString());
 }
 
+namespace {
+
+Result<void> parseEnvelope(std::string_view plain, v1::Envelope &envelope) {
+    if (!envelope.ParseFromArray(plain.data(), static_cast<int>(plain.size())))
+        return makeError("frame is not a valid vanopticon.v1.Envelope");
+    if (envelope.body_case() == v1::Envelope::BODY_NOT_SET)
+        return makeError("envelope carries no message");
+    return {};
+}
+
+google::protobuf::ArenaOptions arenaOptions(std::size_t firstBlockBytes) {
+    // The parsed messages take about as much as their encoding: one block usually holds them.
+    constexpr std::size_t kMinBlock = 4096;
+    constexpr std::size_t kMaxBlock = 4 * 1024 * 1024;
+    google::protobuf::ArenaOptions options;
+    options.start_block_size = std::clamp(firstBlockBytes, kMinBlock, kMaxBlock);
+    options.max_block_size = kMaxBlock;
+    return options;
+}
+
+} // namespace
+
 Result<v1::Envelope> decodeEnvelope(std::string_view frame, std::size_t maxBytes) {
     auto plain = decompress(frame, maxBytes);
     if (!plain)
         return plain.error();
     v1::Envelope envelope;
-    if (!envelope.ParseFromArray(plain->data(), static_cast<int>(plain->size())))
-        return makeError("frame is not a valid vanopticon.v1.Envelope");
-    if (envelope.body_case() == v1::Envelope::BODY_NOT_SET)
-        return makeError("envelope carries no message");
+    if (auto parsed = parseEnvelope(*plain, envelope); !parsed)
+        return parsed.error();
+    return envelope;
+}
+
+ArenaEnvelope::ArenaEnvelope(std::size_t firstBlockBytes)
+    : m_arena(std::make_unique<google::protobuf::Arena>(arenaOptions(firstBlockBytes)))
+    , m_envelope(google::protobuf::Arena::CreateMessage<v1::Envelope>(m_arena.get())) {
+}
+
+ArenaEnvelope ArenaEnvelope::copyOf(const v1::Envelope &envelope) {
+    ArenaEnvelope copy(envelope.ByteSizeLong());
+    copy.m_envelope->CopyFrom(envelope);
+    return copy;
+}
+
+Result<ArenaEnvelope> decodeArenaEnvelope(std::string_view frame, std::size_t maxBytes) {
+    auto plain = decompress(frame, maxBytes);
+    if (!plain)
+        return plain.error();
+    ArenaEnvelope envelope(plain->size() + plain->size() / 2);
+    if (auto parsed = parseEnvelope(*plain, *envelope); !parsed)
+        return parsed.error();
     return envelope;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "vanopticon/v1/event.pb.h"
+#include "shared/wire/codec.h"
 
 #include <QObject>
 #include <QPointer>
@@ -37,7 +37,8 @@ public:
     struct Item {
         QPointer<SentinelSession> session; // null once its connection is gone (the batch is then dropped)
         QString nodeId;
-        v1::EventBatch batch;
+        wire::ArenaEnvelope envelope; // carries the batch
+        const v1::EventBatch &batch() const { return envelope->batch(); }
     };
     using Processor = std::function<void(Item &item)>;
 

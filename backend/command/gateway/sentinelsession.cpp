@@ -94,19 +94,20 @@ void SentinelSession::refuse(const QString &code, const QString &message) {
 void SentinelSession::onBinaryMessage(const QByteArray &frame) {
     if (m_closing)
         return;
-    auto envelope = wire::decodeEnvelope(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
+    auto envelope
+        = wire::decodeArenaEnvelope(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
     if (!envelope) {
         ++m_gateway.m_counters.badFrames;
         refuse(u"bad_frame"_s, QString::fromStdString(envelope.error().message));
         return;
     }
     if (m_nodeId.isEmpty()) {
-        switch (envelope->body_case()) {
+        switch ((*envelope)->body_case()) {
         case v1::Envelope::kEnroll:
-            handleEnroll(envelope->enroll());
+            handleEnroll((*envelope)->enroll());
             return;
         case v1::Envelope::kAuthenticate:
-            handleAuthenticate(envelope->authenticate());
+            handleAuthenticate((*envelope)->authenticate());
             return;
         default:
             refuse(u"not_authenticated"_s, u"the first message must be enroll or authenticate"_s);
@@ -114,17 +115,17 @@ void SentinelSession::onBinaryMessage(const QByteArray &frame) {
         }
     }
     m_deadline.start(kIdleTimeout);
-    switch (envelope->body_case()) {
+    switch ((*envelope)->body_case()) {
     case v1::Envelope::kBatch:
-        handleBatch(std::move(*envelope->mutable_batch()));
+        handleBatch(std::move(*envelope));
         return;
     case v1::Envelope::kHeartbeat:
         if (m_gateway.m_handlers.heartbeat)
-            m_gateway.m_handlers.heartbeat(m_nodeId, envelope->heartbeat());
+            m_gateway.m_handlers.heartbeat(m_nodeId, (*envelope)->heartbeat());
         return;
     case v1::Envelope::kCommandResult:
         if (m_gateway.m_handlers.commandResult)
-            m_gateway.m_handlers.commandResult(m_nodeId, envelope->command_result());
+            m_gateway.m_handlers.commandResult(m_nodeId, (*envelope)->command_result());
         return;
     default:
         refuse(u"unexpected_message"_s, u"this message is not expected from a node"_s);
@@ -207,13 +208,13 @@ void SentinelSession::welcome(quint64 lastAckedBatch) {
     m_gateway.sessionAuthenticated(this);
 }
 
-void SentinelSession::handleBatch(v1::EventBatch &&batch) {
+void SentinelSession::handleBatch(wire::ArenaEnvelope &&envelope) {
     ++m_gateway.m_counters.batches;
     if (!m_gateway.m_handlers.batch) {
         refuse(u"unavailable"_s, u"the server is not accepting events"_s);
         return;
     }
-    const quint64 sequence = batch.batch_sequence();
+    const quint64 sequence = envelope->batch().batch_sequence();
     if (m_resendFrom) {
         // Sent before the node saw our Busy; it sends them again after the one asked for.
         if (sequence != *m_resendFrom) {
@@ -222,7 +223,7 @@ void SentinelSession::handleBatch(v1::EventBatch &&batch) {
         }
         m_resendFrom.reset();
     }
-    if (!m_gateway.m_queue.offer(IngestQueue::Item {this, m_nodeId, std::move(batch)}))
+    if (!m_gateway.m_queue.offer(IngestQueue::Item {this, m_nodeId, std::move(envelope)}))
         askResendFrom(sequence);
 }
 

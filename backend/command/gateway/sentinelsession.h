@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "vanopticon/v1/channel.pb.h"
+#include "shared/wire/codec.h"
 
 #include <QObject>
 #include <QString>
@@ -40,7 +40,7 @@ private:
     void onBinaryMessage(const QByteArray &frame);
     void handleEnroll(const v1::Enroll &enroll);
     void handleAuthenticate(const v1::Authenticate &authenticate);
-    void handleBatch(v1::EventBatch &&batch);
+    void handleBatch(wire::ArenaEnvelope &&envelope); // one carrying a batch
     void welcome(quint64 lastAckedBatch);
 
     SentinelGateway &m_gateway;

@@ -27,6 +27,13 @@ private Q_SLOTS:
         wire::toProto(event, *wireBatch->add_events());
         const std::string frame = wire::encodeEnvelope(envelope);
 
+        // The server's decoding, into an arena, reads the same message.
+        auto inArena = wire::decodeArenaEnvelope(frame);
+        QVERIFY(inArena.ok());
+        QCOMPARE((*inArena)->SerializeAsString(), envelope.SerializeAsString());
+        const wire::ArenaEnvelope copy = wire::ArenaEnvelope::copyOf(envelope);
+        QCOMPARE(copy->batch().events(0).event_type(), std::string("auth_failed"));
+
         auto decoded = wire::decodeEnvelope(frame);
         QVERIFY(decoded.ok());
         QCOMPARE(decoded->body_case(), v1::Envelope::kBatch);
@@ -113,8 +120,11 @@ private Q_SLOTS:
     void refusesEnvelopeGarbage() {
         const std::string notProto = wire::compress("\xff\xff\xff\xff garbage");
         QVERIFY(!wire::decodeEnvelope(notProto).ok());
+        QVERIFY(!wire::decodeArenaEnvelope(notProto).ok());
         const std::string emptyEnvelope = wire::compress(v1::Envelope().SerializeAsString());
         QVERIFY(!wire::decodeEnvelope(emptyEnvelope).ok());
+        QVERIFY(!wire::decodeArenaEnvelope(emptyEnvelope).ok());
+        QVERIFY(!wire::decodeArenaEnvelope("not zstd").ok());
     }
 
     void validatesEventsFromTheWire() {

@@ -26,10 +26,10 @@ using Clock = std::chrono::steady_clock;
 Result<void> ingestFrames(analysis::Ingestor &ingestor, const QString &node, const std::vector<std::string> &frames,
     std::size_t first, std::size_t last, IngestFigures &figures, std::uint64_t &duplicates) {
     for (std::size_t i = first; i < last; ++i) {
-        auto envelope = wire::decodeEnvelope(frames[i]);
+        auto envelope = wire::decodeArenaEnvelope(frames[i]); // as the server's gateway decodes
         if (!envelope)
             return envelope.error();
-        auto result = ingestor.ingest(node, envelope->batch());
+        auto result = ingestor.ingest(node, (*envelope)->batch());
         if (!result)
             return result.error();
         figures.stored += result->stored;

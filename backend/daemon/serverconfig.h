@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "command/gateway/ingestqueue.h"
 #include "daemon/options.h"
 #include "shared/core/result.h"
 #include "shared/tls/servertls.h"
@@ -50,7 +51,8 @@ struct ServerConfig {
     QString policies; // a directory of policy files
     QString localSentinelConfig; // empty: no local sentinel
     std::chrono::milliseconds maxEventAge = std::chrono::hours(24 * 7); // older events are refused
-    std::size_t maxQueuedEvents = 10'000; // received, waiting for ingestion; beyond: nodes are told Busy
+    // Received, waiting for ingestion; beyond: nodes are told Busy.
+    std::size_t maxQueuedEvents = command::IngestQueue::kDefaultMaxEvents;
     std::optional<tls::ServerTlsConfig> tls; // none: plain HTTP
     SigmaConfig sigma;
 };

@@ -248,29 +248,8 @@ private:
     std::vector<Entry> m_entries;
 };
 
-enum SystemValue : std::size_t {
-    ProviderName,
-    ProviderGuid,
-    EventSourceName,
-    EventId,
-    Qualifiers,
-    Version,
-    Level,
-    Task,
-    Opcode,
-    Keywords,
-    SystemTime,
-    EventRecordId,
-    ActivityId,
-    RelatedActivityId,
-    ProcessId,
-    ThreadId,
-    Channel,
-    Computer,
-    UserId,
-    RenderedMessage,
-    SystemValueCount
-};
+using SystemValue = EvtxRecord::SystemValue;
+using enum EvtxRecord::SystemValue;
 
 } // namespace
 
@@ -616,26 +595,7 @@ std::string_view EvtxJsonReader::Impl::readObject(
             ++r.valuesCut;
         return kept;
     };
-    r.providerName = value(ProviderName);
-    r.providerGuid = value(ProviderGuid);
-    r.eventSourceName = value(EventSourceName);
-    r.eventId = value(EventId);
-    r.qualifiers = value(Qualifiers);
-    r.version = value(Version);
-    r.level = value(Level);
-    r.task = value(Task);
-    r.opcode = value(Opcode);
-    r.keywords = value(Keywords);
-    r.systemTime = value(SystemTime);
-    r.eventRecordId = value(EventRecordId);
-    r.activityId = value(ActivityId);
-    r.relatedActivityId = value(RelatedActivityId);
-    r.processId = value(ProcessId);
-    r.threadId = value(ThreadId);
-    r.channel = value(Channel);
-    r.computer = value(Computer);
-    r.userId = value(UserId);
-    r.renderedMessage = value(RenderedMessage);
+    r.setSystemValues(value);
     for (const Item &item : items)
         r.items.push_back({view(item.name), view(item.value)});
     return writer.append(r, json, context.hostName, context.nowNs, out).failure;

@@ -20,29 +20,8 @@ struct Slice {
     std::size_t size = 0;
 };
 
-enum SystemValue : std::size_t {
-    ProviderName,
-    ProviderGuid,
-    EventSourceName,
-    EventId,
-    Qualifiers,
-    Version,
-    Level,
-    Task,
-    Opcode,
-    Keywords,
-    SystemTime,
-    EventRecordId,
-    ActivityId,
-    RelatedActivityId,
-    ProcessId,
-    ThreadId,
-    Channel,
-    Computer,
-    UserId,
-    RenderedMessage,
-    SystemValueCount
-};
+using SystemValue = EvtxRecord::SystemValue;
+using enum EvtxRecord::SystemValue;
 
 class RecordParser {
 public:
@@ -310,26 +289,7 @@ std::string_view RecordParser::parse() {
 
 void RecordParser::materialize() {
     EvtxRecord &r = m_record;
-    r.providerName = view(m_system[ProviderName]);
-    r.providerGuid = view(m_system[ProviderGuid]);
-    r.eventSourceName = view(m_system[EventSourceName]);
-    r.eventId = view(m_system[EventId]);
-    r.qualifiers = view(m_system[Qualifiers]);
-    r.version = view(m_system[Version]);
-    r.level = view(m_system[Level]);
-    r.task = view(m_system[Task]);
-    r.opcode = view(m_system[Opcode]);
-    r.keywords = view(m_system[Keywords]);
-    r.systemTime = view(m_system[SystemTime]);
-    r.eventRecordId = view(m_system[EventRecordId]);
-    r.activityId = view(m_system[ActivityId]);
-    r.relatedActivityId = view(m_system[RelatedActivityId]);
-    r.processId = view(m_system[ProcessId]);
-    r.threadId = view(m_system[ThreadId]);
-    r.channel = view(m_system[Channel]);
-    r.computer = view(m_system[Computer]);
-    r.userId = view(m_system[UserId]);
-    r.renderedMessage = view(m_system[RenderedMessage]);
+    r.setSystemValues([&](SystemValue slot) { return view(m_system[slot]); });
     r.items.clear();
     for (std::size_t i = 0; i + 3 < m_items.size(); i += 4)
         r.items.push_back({view({m_items[i], m_items[i + 1]}), view({m_items[i + 2], m_items[i + 3]})});

@@ -28,6 +28,31 @@ struct EvtxRecord {
     static constexpr std::size_t kMaxNameBytes = 256;
     static constexpr std::size_t kMaxValueBytes = 64 * 1024;
 
+    // The <System> values by position, for readers that gather them before filling a record.
+    enum SystemValue : std::size_t {
+        ProviderName,
+        ProviderGuid,
+        EventSourceName,
+        EventId,
+        Qualifiers,
+        Version,
+        Level,
+        Task,
+        Opcode,
+        Keywords,
+        SystemTime,
+        EventRecordId,
+        ActivityId,
+        RelatedActivityId,
+        ProcessId,
+        ThreadId,
+        Channel,
+        Computer,
+        UserId,
+        RenderedMessage,
+        SystemValueCount
+    };
+
     // <System>
     std::string_view providerName; // Provider@Name
     std::string_view providerGuid; // Provider@Guid
@@ -57,6 +82,29 @@ struct EvtxRecord {
     std::string_view renderedMessage;
 
     void clear();
+    // Sets the <System> members (and renderedMessage) to valueOf(SystemValue) each.
+    template<typename ValueOf> void setSystemValues(ValueOf valueOf) {
+        providerName = valueOf(ProviderName);
+        providerGuid = valueOf(ProviderGuid);
+        eventSourceName = valueOf(EventSourceName);
+        eventId = valueOf(EventId);
+        qualifiers = valueOf(Qualifiers);
+        version = valueOf(Version);
+        level = valueOf(Level);
+        task = valueOf(Task);
+        opcode = valueOf(Opcode);
+        keywords = valueOf(Keywords);
+        systemTime = valueOf(SystemTime);
+        eventRecordId = valueOf(EventRecordId);
+        activityId = valueOf(ActivityId);
+        relatedActivityId = valueOf(RelatedActivityId);
+        processId = valueOf(ProcessId);
+        threadId = valueOf(ThreadId);
+        channel = valueOf(Channel);
+        computer = valueOf(Computer);
+        userId = valueOf(UserId);
+        renderedMessage = valueOf(RenderedMessage);
+    }
 
 private:
     friend ParseOutcome parseEvtxRecord(std::string_view xml, EvtxRecord &out);

@@ -249,7 +249,8 @@ Result<void> ServerApplication::start() {
     p.api->metrics = [&p] {
         return serverMetrics({p.ingestor->counters(), p.alerts->counters(), p.gateway->onlineCount(), p.sigma.get(),
             &p.nodeBuffers, &p.deliveryDelay, &p.gateway->counters(), p.gateway->queue(),
-            p.http->tlsListener() ? std::optional<quint64>(p.http->tlsListener()->handshakeFailures()) : std::nullopt});
+            p.http->tlsListener() ? std::optional<quint64>(p.http->tlsListener()->handshakeFailures()) : std::nullopt,
+            p.db.checkpointer()});
     };
     command::registerApi(*p.http, *p.api);
     p.http->webSocketRoute(

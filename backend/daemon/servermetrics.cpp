@@ -65,6 +65,17 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
             "Connections to the HTTPS listener closed because their TLS handshake failed or stalled (the log "
             "names the latest).",
             *sources.tlsHandshakeFailures);
+    if (sources.checkpointer != nullptr) {
+        const storage::WalCheckpointer::Figures wal = sources.checkpointer->figures();
+        out.family("vanopticon_db_wal_checkpoints_total", "counter",
+            "Checkpoints of the database's write-ahead log: by its own thread, or by the writer when the log "
+            "had reached its limit.");
+        out.sample("vanopticon_db_wal_checkpoints_total", static_cast<double>(wal.checkpoints), {{"by", "thread"}});
+        out.sample(
+            "vanopticon_db_wal_checkpoints_total", static_cast<double>(wal.inlineCheckpoints), {{"by", "writer"}});
+        counter("vanopticon_db_wal_checkpoint_failures_total",
+            "Checkpoints that failed (other than finding another one running).", wal.failures);
+    }
     out.family("vanopticon_nodes_online", "gauge", "Sentinels connected now.");
     out.sample("vanopticon_nodes_online", sources.nodesOnline);
     if (sources.nodeBuffers != nullptr && !sources.nodeBuffers->empty()) {

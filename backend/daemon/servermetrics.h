@@ -5,6 +5,7 @@
 #include "analysis/ingest/ingestor.h"
 #include "command/gateway/sentinelgateway.h"
 #include "daemon/deliverydelay.h"
+#include "storage/walcheckpointer.h"
 
 #include <QByteArray>
 
@@ -41,6 +42,7 @@ struct ServerMetricsSources {
     const command::SentinelGateway::Counters *channel = nullptr; // refusals, Busy answers, drops
     command::IngestQueueFigures queue {};
     std::optional<quint64> tlsHandshakeFailures; // none: the listener is plain HTTP
+    const storage::WalCheckpointer *checkpointer = nullptr; // none: the database has no log
 };
 
 QByteArray serverMetrics(const ServerMetricsSources &sources);

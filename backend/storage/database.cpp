@@ -4,8 +4,13 @@
 #include "storage/migrations.h"
 
 #include <QAtomicInteger>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <sqlite3.h>
+
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -47,12 +52,33 @@ Result<void> Database::open(const QString &path) {
     if (!version)
         return version.error();
     m_schemaVersion = *version;
+
+    QSqlQuery mode(m_db);
+    if (mode.exec(u"PRAGMA journal_mode"_s) && mode.next() && mode.value(0).toString() == u"wal"_s) {
+        mode.finish();
+        sqlite3 *native = nativeHandle();
+        if (native == nullptr)
+            return qtError(u"the database connection is not SQLite's"_s);
+        auto checkpointer = WalCheckpointer::start(native, path.toStdString());
+        if (!checkpointer)
+            return checkpointer.error();
+        m_checkpointer = std::move(*checkpointer);
+    }
     return {};
+}
+
+sqlite3 *Database::nativeHandle() {
+    // QSqlDriver::handle() documents "sqlite3*" for the SQLite driver.
+    const QVariant handle = m_db.isValid() ? m_db.driver()->handle() : QVariant();
+    if (!handle.isValid() || std::strcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
 }
 
 void Database::close() {
     if (m_connectionName.isEmpty())
         return;
+    m_checkpointer.reset();
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);

@@ -2,12 +2,14 @@
 #pragma once
 
 #include "shared/core/result.h"
+#include "storage/walcheckpointer.h"
 
 #include <QSqlDatabase>
 #include <QString>
 #include <QtCore/qstringliteral.h>
 
 #include <functional>
+#include <memory>
 
 namespace vanopticon::storage {
 
@@ -24,6 +26,11 @@ public:
     void close();
 
     QSqlDatabase &handle() { return m_db; }
+    // The connection under QtSql's SQLite driver, for SQLite's own API; null if it is not SQLite.
+    sqlite3 *nativeHandle();
+    // The write-ahead log's checkpoints, made on a thread of their own; null for a database
+    // without a log (in memory).
+    const WalCheckpointer *checkpointer() const { return m_checkpointer.get(); }
     int schemaVersion() const { return m_schemaVersion; }
 
     // Runs `work` in a transaction: committed when it returns ok, rolled back otherwise.
@@ -32,6 +39,7 @@ public:
 private:
     QSqlDatabase m_db;
     QString m_connectionName;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // stopped before the connection closes
     int m_schemaVersion = 0;
 };
 

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "storage/nativestatement.h"
 
-#include <QSqlDriver>
-#include <QVariant>
-
 #include <sqlite3.h>
 
 #include <cstring>
@@ -11,20 +8,8 @@
 
 namespace vanopticon::storage {
 
-namespace {
-
-// The connection under QtSql's SQLite driver (QSqlDriver::handle() documents "sqlite3*").
-sqlite3 *nativeHandle(Database &db) {
-    const QVariant handle = db.handle().driver()->handle();
-    if (!handle.isValid() || std::strcmp(handle.typeName(), "sqlite3*") != 0)
-        return nullptr;
-    return *static_cast<sqlite3 *const *>(handle.constData());
-}
-
-} // namespace
-
 Result<NativeStatement> NativeStatement::prepare(Database &db, std::string_view sql) {
-    sqlite3 *connection = nativeHandle(db);
+    sqlite3 *connection = db.nativeHandle();
     if (connection == nullptr)
         return makeError("the database connection is not SQLite's");
     sqlite3_stmt *statement = nullptr;

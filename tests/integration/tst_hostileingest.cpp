@@ -292,6 +292,9 @@ private Q_SLOTS:
         QCOMPARE(metric(u"vanopticon_ingest_busy_total"_s), 0.0);
         QCOMPARE(metric(u"vanopticon_ingest_store_failures_total"_s), 0.0);
         QCOMPARE(metric(u"vanopticon_ingest_batches_dropped_total{reason=\"awaiting_resend\"}"_s), 0.0);
+        // The database's log is checkpointed on its own thread; nothing failed.
+        QVERIFY(metric(u"vanopticon_db_wal_checkpoints_total{by=\"thread\"}"_s) >= 0.0);
+        QCOMPARE(metric(u"vanopticon_db_wal_checkpoint_failures_total"_s), 0.0);
     }
 };
 

@@ -170,6 +170,9 @@ int benchDelivery(const QStringList &arguments) {
         result.insert(u"ingest_events_per_second"_s, double(ingest.events) / ingest.seconds);
         result.insert(u"ingest_alerts_created"_s, qint64(ingest.alertsCreated));
         result.insert(u"ingest_alerts_updated"_s, qint64(ingest.alertsUpdated));
+        result.insert(u"ingest_wal_checkpoints"_s, qint64(ingest.walCheckpoints));
+        result.insert(u"ingest_wal_inline_checkpoints"_s, qint64(ingest.walInlineCheckpoints));
+        result.insert(u"ingest_wal_peak_mb"_s, double(ingest.walPeakBytes) / (1024.0 * 1024.0));
         result.insert(u"replay_events"_s, qint64(ingest.replayedEvents));
         result.insert(u"replay_duplicates"_s, qint64(ingest.duplicates));
         result.insert(u"replay_events_per_second"_s, double(ingest.replayedEvents) / ingest.replaySeconds);

@@ -12,6 +12,8 @@
 #include "storage/json.h"
 #include "storage/nodes.h"
 
+#include <QFileInfo>
+
 #include <chrono>
 
 using namespace Qt::StringLiterals;
@@ -80,6 +82,11 @@ Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, c
         return done.error();
     figures.replaySeconds = std::chrono::duration<double>(Clock::now() - replayStarted).count();
     figures.replayedEvents = again.stored + again.rejected + figures.duplicates;
+    if (const storage::WalCheckpointer *checkpointer = db.checkpointer()) {
+        figures.walCheckpoints = checkpointer->figures().checkpoints;
+        figures.walInlineCheckpoints = checkpointer->figures().inlineCheckpoints;
+    }
+    figures.walPeakBytes = QFileInfo(directory + u"/ingest.db-wal"_s).size();
     return figures;
 }
 

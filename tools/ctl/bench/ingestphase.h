@@ -21,9 +21,14 @@ struct IngestFigures {
     double replaySeconds = 0;
     std::uint64_t alertsCreated = 0; // by the correlation rules' detections
     std::uint64_t alertsUpdated = 0;
+    // The write-ahead log, checkpointed on its own thread (storage::WalCheckpointer).
+    std::uint64_t walCheckpoints = 0;
+    std::uint64_t walInlineCheckpoints = 0; // the writer had to do it: the thread fell behind
+    std::int64_t walPeakBytes = 0; // the log file's size at the end: its high-water mark
 };
 
-// The server's ingestion path on one thread, as vanopticond runs it for each batch: each frame
+// The server's ingestion path on one thread (the log's checkpoints on a second, as in the
+// server), as vanopticond runs it for each batch: each frame
 // decoded (zstd, protobuf), its events validated and stored in one transaction in a SQLite
 // database under `directory` (WAL, as the server opens it), then run through the shipped
 // correlation rules; afterwards the first tenth of the frames is delivered again, as after a

@@ -3,8 +3,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-
 namespace vanopticon::storage {
 
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(sqlite3 *writer, const std::string &path) {
@@ -98,9 +96,11 @@ void WalCheckpointer::run() {
         lock.lock();
         count(rc, m_figures.checkpoints);
         if (rc == SQLITE_OK && logPages >= 0) {
-            m_figures.pagesCopied += static_cast<std::uint64_t>(std::max(copied - m_copiedBefore, 0));
-            // Counts are of the current log; the writer starts it over once it is all copied.
-            m_copiedBefore = copied == logPages ? 0 : copied;
+            // SQLite counts the frames copied from the current log, earlier checkpoints' included;
+            // fewer than last time means the writer started the log over in between.
+            m_figures.pagesCopied
+                += static_cast<std::uint64_t>(copied >= m_copiedBefore ? copied - m_copiedBefore : copied);
+            m_copiedBefore = copied;
         }
     }
 }

@@ -31,7 +31,8 @@ public:
 
     struct Figures {
         std::uint64_t checkpoints = 0; // by the thread
-        std::uint64_t pagesCopied = 0; // by the thread, into the database file
+        std::uint64_t pagesCopied = 0; // by the thread, into the database file (a log started over
+                                       // between two of its checkpoints can hide some)
         std::uint64_t inlineCheckpoints = 0; // by the writer, when the log had grown too long
         std::uint64_t busy = 0; // not run: the other side was checkpointing (tried again later)
         std::uint64_t failures = 0; // any other error

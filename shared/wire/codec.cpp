@@ -107,12 +107,6 @@ ArenaEnvelope::ArenaEnvelope(std::size_t firstBlockBytes)
     , m_envelope(google::protobuf::Arena::CreateMessage<v1::Envelope>(m_arena.get())) {
 }
 
-ArenaEnvelope ArenaEnvelope::copyOf(const v1::Envelope &envelope) {
-    ArenaEnvelope copy(envelope.ByteSizeLong());
-    copy.m_envelope->CopyFrom(envelope);
-    return copy;
-}
-
 Result<ArenaEnvelope> decodeArenaEnvelope(std::string_view frame, std::size_t maxBytes) {
     auto plain = decompress(frame, maxBytes);
     if (!plain)

@@ -36,9 +36,6 @@ public:
     v1::Envelope &operator*() const { return *m_envelope; }
     v1::Envelope *operator->() const { return m_envelope; }
 
-    // A copy of `envelope` in an arena (tests, tools).
-    static ArenaEnvelope copyOf(const v1::Envelope &envelope);
-
 private:
     friend Result<ArenaEnvelope> decodeArenaEnvelope(std::string_view frame, std::size_t maxBytes);
     explicit ArenaEnvelope(std::size_t firstBlockBytes);

@@ -4,8 +4,8 @@
 #include "storage/json.h"
 
 #include <QJsonDocument>
-#include <QSqlQuery>
-#include <QVariant>
+
+#include <string>
 
 using namespace Qt::StringLiterals;
 
@@ -13,53 +13,71 @@ namespace vanopticon::storage {
 
 namespace {
 
-const QString kColumns = u"id, dedup_key, rule_id, title, description, severity, status, score, score_band, "
-                         u"confidence, explanation, count, first_seen, last_seen, created_at, updated_at, "
-                         u"node_id, host, group_json"_s;
+constexpr std::string_view kColumns = "id, dedup_key, rule_id, title, description, severity, status, score, "
+                                      "score_band, confidence, explanation, count, first_seen, last_seen, "
+                                      "created_at, updated_at, node_id, host, group_json";
 
-AlertRecord readAlert(const QSqlQuery &q) {
+std::string withColumns(std::string_view before, std::string_view after) {
+    return std::string(before).append(kColumns).append(after);
+}
+
+AlertRecord readAlert(const NativeStatement &row) {
     AlertRecord a;
-    a.id = q.value(0).toLongLong();
-    a.dedupKey = q.value(1).toString();
-    a.ruleId = q.value(2).toString();
-    a.title = q.value(3).toString();
-    a.description = q.value(4).toString();
-    a.severity = q.value(5).toString();
-    a.status = q.value(6).toString();
-    a.score = q.value(7).toInt();
-    a.scoreBand = q.value(8).toString();
-    a.confidence = q.value(9).toDouble();
-    a.explanation = q.value(10).toString();
-    a.count = q.value(11).toLongLong();
-    a.firstSeen = q.value(12).toLongLong();
-    a.lastSeen = q.value(13).toLongLong();
-    a.createdAt = q.value(14).toLongLong();
-    a.updatedAt = q.value(15).toLongLong();
-    a.nodeId = q.value(16).toString();
-    a.host = q.value(17).toString();
-    a.group = QJsonDocument::fromJson(q.value(18).toString().toUtf8()).object();
+    a.id = row.int64At(0);
+    a.dedupKey = row.stringAt(1);
+    a.ruleId = row.stringAt(2);
+    a.title = row.stringAt(3);
+    a.description = row.stringAt(4);
+    a.severity = row.stringAt(5);
+    a.status = row.stringAt(6);
+    a.score = int(row.int64At(7));
+    a.scoreBand = row.stringAt(8);
+    a.confidence = row.doubleAt(9);
+    a.explanation = row.stringAt(10);
+    a.count = row.int64At(11);
+    a.firstSeen = row.int64At(12);
+    a.lastSeen = row.int64At(13);
+    a.createdAt = row.int64At(14);
+    a.updatedAt = row.int64At(15);
+    a.nodeId = row.stringAt(16);
+    a.host = row.stringAt(17);
+    const std::string_view group = row.textAt(18);
+    a.group = QJsonDocument::fromJson(QByteArray::fromRawData(group.data(), qsizetype(group.size()))).object();
     return a;
 }
 
-void bindAlert(QSqlQuery &q, const AlertRecord &a) {
-    q.addBindValue(nonNull(a.dedupKey));
-    q.addBindValue(nonNull(a.ruleId));
-    q.addBindValue(nonNull(a.title));
-    q.addBindValue(nonNull(a.description));
-    q.addBindValue(nonNull(a.severity));
-    q.addBindValue(nonNull(a.status));
-    q.addBindValue(a.score);
-    q.addBindValue(nonNull(a.scoreBand));
-    q.addBindValue(a.confidence);
-    q.addBindValue(nonNull(a.explanation));
-    q.addBindValue(a.count);
-    q.addBindValue(a.firstSeen);
-    q.addBindValue(a.lastSeen);
-    q.addBindValue(a.createdAt);
-    q.addBindValue(a.updatedAt);
-    q.addBindValue(nonNull(a.nodeId));
-    q.addBindValue(nonNull(a.host));
-    q.addBindValue(QString::fromUtf8(QJsonDocument(a.group).toJson(QJsonDocument::Compact)));
+// Binds every column but the id, from parameter 1.
+void bindAlert(NativeStatement &q, const AlertRecord &a) {
+    q.bind(1, a.dedupKey);
+    q.bind(2, a.ruleId);
+    q.bind(3, a.title);
+    q.bind(4, a.description);
+    q.bind(5, a.severity);
+    q.bind(6, a.status);
+    q.bind(7, std::int64_t {a.score});
+    q.bind(8, a.scoreBand);
+    q.bind(9, a.confidence);
+    q.bind(10, a.explanation);
+    q.bind(11, std::int64_t {a.count});
+    q.bind(12, std::int64_t {a.firstSeen});
+    q.bind(13, std::int64_t {a.lastSeen});
+    q.bind(14, std::int64_t {a.createdAt});
+    q.bind(15, std::int64_t {a.updatedAt});
+    q.bind(16, a.nodeId);
+    q.bind(17, a.host);
+    q.bind(18, QString::fromUtf8(QJsonDocument(a.group).toJson(QJsonDocument::Compact)));
+}
+
+// The first row, if any; the statement is reset for its next use either way.
+Result<std::optional<AlertRecord>> firstAlert(NativeStatement &q, const char *what) {
+    auto row = q.next();
+    if (!row)
+        return makeError(std::string(what) + ": " + row.error().message);
+    std::optional<AlertRecord> found;
+    if (*row)
+        found = readAlert(q);
+    q.reset();
+    return found;
 }
 
 } // namespace
@@ -88,124 +106,154 @@ QJsonObject toJson(const AlertRecord &a, const QJsonArray &actions) {
     };
 }
 
-Result<QSqlQuery *> AlertRepository::prepared(std::optional<QSqlQuery> &slot, const QString &sql) {
+Result<NativeStatement *> AlertRepository::prepared(std::optional<NativeStatement> &slot, std::string_view sql) {
     if (!slot) {
-        slot.emplace(m_db.handle());
-        if (!slot->prepare(sql)) {
-            Error error = sqlError(u"preparing a statement"_s, *slot);
-            slot.reset();
-            return error;
-        }
+        auto statement = NativeStatement::prepare(m_db, sql);
+        if (!statement)
+            return statement.error();
+        slot.emplace(std::move(*statement));
     }
     return &*slot;
 }
 
 Result<std::optional<AlertRecord>> AlertRepository::findOpen(const QString &dedupKey) {
-    auto q = prepared(m_findOpen, u"SELECT "_s + kColumns + u" FROM alerts WHERE dedup_key = ? AND status = 'open'"_s);
+    auto q = NativeStatement::prepare(
+        m_db, withColumns("SELECT ", " FROM alerts WHERE dedup_key = ? AND status = 'open'"));
     if (!q)
         return q.error();
-    (*q)->bindValue(0, dedupKey);
-    if (!(*q)->exec())
-        return sqlError(u"looking up an open alert"_s, **q);
-    std::optional<AlertRecord> found;
-    if ((*q)->next())
-        found = readAlert(**q);
-    (*q)->finish(); // done reading: the statement is reset, not kept open
-    return found;
+    q->bind(1, dedupKey);
+    return firstAlert(*q, "looking up an open alert");
+}
+
+Result<std::optional<AlertRecord>> AlertRepository::grow(const QString &dedupKey, const AlertGrowth &growth) {
+    auto q = prepared(m_grow,
+        withColumns("UPDATE alerts SET count = count + ?, first_seen = MIN(first_seen, ?), "
+                    "last_seen = MAX(last_seen, ?), node_id = ?, host = ?, updated_at = ? "
+                    "WHERE dedup_key = ? AND status = 'open' RETURNING ",
+            ""));
+    if (!q)
+        return q.error();
+    NativeStatement &grow = **q;
+    grow.bind(1, std::int64_t {growth.count});
+    grow.bind(2, std::int64_t {growth.firstSeen});
+    grow.bind(3, std::int64_t {growth.lastSeen});
+    grow.bind(4, growth.nodeId);
+    grow.bind(5, growth.host);
+    grow.bind(6, std::int64_t {growth.at});
+    grow.bind(7, dedupKey);
+    return firstAlert(grow, "updating an open alert");
 }
 
 Result<qint64> AlertRepository::insert(const AlertRecord &alert) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(u"INSERT INTO alerts (dedup_key, rule_id, title, description, severity, status, score, score_band, "
-              u"confidence, explanation, count, first_seen, last_seen, created_at, updated_at, node_id, host, "
-              u"group_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"_s);
-    bindAlert(q, alert);
-    if (!q.exec())
-        return sqlError(u"storing an alert"_s, q);
-    return q.lastInsertId().toLongLong();
+    auto q = NativeStatement::prepare(m_db,
+        "INSERT INTO alerts (dedup_key, rule_id, title, description, severity, status, score, score_band, "
+        "confidence, explanation, count, first_seen, last_seen, created_at, updated_at, node_id, host, "
+        "group_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!q)
+        return q.error();
+    bindAlert(*q, alert);
+    if (auto inserted = q->execute(); !inserted)
+        return makeError("storing an alert: " + inserted.error().message);
+    return qint64(q->lastInsertId());
 }
 
 Result<void> AlertRepository::update(const AlertRecord &alert) {
-    auto q = prepared(m_update,
-        u"UPDATE alerts SET dedup_key = ?, rule_id = ?, title = ?, description = ?, severity = ?, status = ?, "
-        u"score = ?, score_band = ?, confidence = ?, explanation = ?, count = ?, first_seen = ?, last_seen = ?, "
-        u"created_at = ?, updated_at = ?, node_id = ?, host = ?, group_json = ? WHERE id = ?"_s);
+    auto q = NativeStatement::prepare(m_db,
+        "UPDATE alerts SET dedup_key = ?, rule_id = ?, title = ?, description = ?, severity = ?, status = ?, "
+        "score = ?, score_band = ?, confidence = ?, explanation = ?, count = ?, first_seen = ?, last_seen = ?, "
+        "created_at = ?, updated_at = ?, node_id = ?, host = ?, group_json = ? WHERE id = ?");
     if (!q)
         return q.error();
-    bindAlert(**q, alert);
-    (*q)->addBindValue(alert.id);
-    if (!(*q)->exec())
-        return sqlError(u"updating an alert"_s, **q);
+    bindAlert(*q, alert);
+    q->bind(19, std::int64_t {alert.id});
+    if (auto updated = q->execute(); !updated)
+        return makeError("updating an alert: " + updated.error().message);
     return {};
 }
 
 Result<std::optional<AlertRecord>> AlertRepository::get(qint64 id) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(u"SELECT "_s + kColumns + u" FROM alerts WHERE id = ?"_s);
-    q.addBindValue(id);
-    if (!q.exec())
-        return sqlError(u"reading an alert"_s, q);
-    if (!q.next())
-        return std::optional<AlertRecord>();
-    return std::optional<AlertRecord>(readAlert(q));
+    auto q = NativeStatement::prepare(m_db, withColumns("SELECT ", " FROM alerts WHERE id = ?"));
+    if (!q)
+        return q.error();
+    q->bind(1, std::int64_t {id});
+    return firstAlert(*q, "reading an alert");
 }
 
 Result<QList<AlertRecord>> AlertRepository::list(const QString &status, int limit) {
-    QSqlQuery q(m_db.handle());
-    if (status.isEmpty()) {
-        q.prepare(u"SELECT "_s + kColumns + u" FROM alerts ORDER BY last_seen DESC, id DESC LIMIT ?"_s);
-    } else {
-        q.prepare(
-            u"SELECT "_s + kColumns + u" FROM alerts WHERE status = ? ORDER BY last_seen DESC, id DESC LIMIT ?"_s);
-        q.addBindValue(status);
-    }
-    q.addBindValue(limit);
-    if (!q.exec())
-        return sqlError(u"listing alerts"_s, q);
+    auto q = NativeStatement::prepare(m_db,
+        withColumns("SELECT ",
+            status.isEmpty() ? " FROM alerts ORDER BY last_seen DESC, id DESC LIMIT ?2"
+                             : " FROM alerts WHERE status = ?1 ORDER BY last_seen DESC, id DESC LIMIT ?2"));
+    if (!q)
+        return q.error();
+    if (!status.isEmpty())
+        q->bind(1, status);
+    q->bind(2, std::int64_t {limit});
     QList<AlertRecord> alerts;
-    while (q.next())
-        alerts.append(readAlert(q));
+    for (;;) {
+        auto row = q->next();
+        if (!row)
+            return makeError("listing alerts: " + row.error().message);
+        if (!*row)
+            break;
+        alerts.append(readAlert(*q));
+    }
     return alerts;
 }
 
 Result<void> AlertRepository::addEvidence(qint64 alertId, const QList<qint64> &eventIds, int maxEvidence) {
-    auto counted = prepared(m_countEvidence, u"SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?"_s);
+    if (const auto full = m_evidenceFull.constFind(alertId); full != m_evidenceFull.constEnd() && *full >= maxEvidence)
+        return {};
+    auto counted = prepared(m_countEvidence, "SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?");
     if (!counted)
         return counted.error();
-    QSqlQuery &count = **counted;
-    count.bindValue(0, alertId);
-    if (!count.exec() || !count.next())
-        return sqlError(u"counting evidence"_s, count);
-    int room = maxEvidence - count.value(0).toInt();
-    count.finish();
-    if (room <= 0)
-        return {};
-    auto inserting = prepared(
-        m_insertEvidence, u"INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING"_s);
-    if (!inserting)
-        return inserting.error();
-    QSqlQuery &insert = **inserting;
-    for (qint64 eventId : eventIds) {
-        if (room <= 0)
-            break;
-        insert.bindValue(0, alertId);
-        insert.bindValue(1, eventId);
-        if (!insert.exec())
-            return sqlError(u"linking evidence"_s, insert);
-        room -= insert.numRowsAffected();
+    NativeStatement &count = **counted;
+    count.bind(1, std::int64_t {alertId});
+    auto row = count.next();
+    if (!row || !*row)
+        return makeError("counting evidence: " + (row ? std::string("no count") : row.error().message));
+    const int held = int(count.int64At(0));
+    count.reset();
+    int room = maxEvidence - held;
+    if (room > 0) {
+        auto inserting = prepared(
+            m_insertEvidence, "INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+        if (!inserting)
+            return inserting.error();
+        NativeStatement &insert = **inserting;
+        for (qint64 eventId : eventIds) {
+            if (room <= 0)
+                break;
+            insert.bind(1, std::int64_t {alertId});
+            insert.bind(2, std::int64_t {eventId});
+            auto inserted = insert.execute();
+            if (!inserted)
+                return makeError("linking evidence: " + inserted.error().message);
+            room -= *inserted;
+        }
+    }
+    if (room <= 0) {
+        if (m_evidenceFull.size() >= kRememberFullAlerts)
+            m_evidenceFull.clear();
+        m_evidenceFull.insert(alertId, maxEvidence);
     }
     return {};
 }
 
 Result<QList<qint64>> AlertRepository::evidenceIds(qint64 alertId) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(u"SELECT event_id FROM alert_evidence WHERE alert_id = ? ORDER BY event_id"_s);
-    q.addBindValue(alertId);
-    if (!q.exec())
-        return sqlError(u"reading evidence ids"_s, q);
+    auto q = NativeStatement::prepare(m_db, "SELECT event_id FROM alert_evidence WHERE alert_id = ? ORDER BY event_id");
+    if (!q)
+        return q.error();
+    q->bind(1, std::int64_t {alertId});
     QList<qint64> ids;
-    while (q.next())
-        ids.append(q.value(0).toLongLong());
+    for (;;) {
+        auto row = q->next();
+        if (!row)
+            return makeError("reading evidence ids: " + row.error().message);
+        if (!*row)
+            break;
+        ids.append(q->int64At(0));
+    }
     return ids;
 }
 

@@ -3,14 +3,16 @@
 
 #include "shared/core/result.h"
 #include "storage/database.h"
+#include "storage/nativestatement.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
-#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
+#include <string_view>
 
 namespace vanopticon::storage {
 
@@ -39,14 +41,27 @@ struct AlertRecord {
 // The API representation (docs/API.md); `actions` are the decisions taken on the alert.
 QJsonObject toJson(const AlertRecord &alert, const QJsonArray &actions);
 
-// Statements used on the ingestion path (findOpen, update, addEvidence) are prepared on first
-// use and kept: a repository that lives long, as the alert manager's does, parses each once.
+// What one more detection adds to the open alert of its dedup key.
+struct AlertGrowth {
+    qint64 count = 0; // events
+    qint64 firstSeen = 0; // event time, ms
+    qint64 lastSeen = 0;
+    QString nodeId; // the node that reported it last
+    QString host;
+    qint64 at = 0; // server time, ms
+};
+
+// Statements used on the ingestion path (grow, addEvidence) are prepared on first use and kept:
+// a repository that lives long, as the alert manager's does, parses each once.
 class AlertRepository {
 public:
     explicit AlertRepository(Database &db)
         : m_db(db) { }
 
     Result<std::optional<AlertRecord>> findOpen(const QString &dedupKey);
+    // Adds to the open alert with this key in one statement (the counts add up in the database,
+    // not in a copy read before) and returns the alert as it now is; none when none is open.
+    Result<std::optional<AlertRecord>> grow(const QString &dedupKey, const AlertGrowth &growth);
     Result<qint64> insert(const AlertRecord &alert);
     Result<void> update(const AlertRecord &alert);
     Result<std::optional<AlertRecord>> get(qint64 id);
@@ -54,18 +69,20 @@ public:
     Result<QList<AlertRecord>> list(const QString &status, int limit);
 
     // Links evidence events, keeping at most `maxEvidence` per alert (the first ones: they
-    // show how the attack began; the count keeps the total).
+    // show how the attack began; the count keeps the total). An alert whose evidence is full
+    // is remembered, so its later updates skip the database (evidence is never removed).
     Result<void> addEvidence(qint64 alertId, const QList<qint64> &eventIds, int maxEvidence);
     Result<QList<qint64>> evidenceIds(qint64 alertId);
 
 private:
-    Result<QSqlQuery *> prepared(std::optional<QSqlQuery> &slot, const QString &sql);
+    Result<NativeStatement *> prepared(std::optional<NativeStatement> &slot, std::string_view sql);
 
     Database &m_db;
-    std::optional<QSqlQuery> m_findOpen;
-    std::optional<QSqlQuery> m_update;
-    std::optional<QSqlQuery> m_countEvidence;
-    std::optional<QSqlQuery> m_insertEvidence;
+    std::optional<NativeStatement> m_grow;
+    std::optional<NativeStatement> m_countEvidence;
+    std::optional<NativeStatement> m_insertEvidence;
+    static constexpr qsizetype kRememberFullAlerts = 100'000; // forgotten all at once above
+    QHash<qint64, int> m_evidenceFull; // alert → the evidence it is known to hold, once full
 };
 
 } // namespace vanopticon::storage

@@ -103,28 +103,24 @@ QString AlertManager::hostOf(const QString &nodeId) {
 std::optional<AlertManager::Change> AlertManager::apply(const Detection &detection) {
     storage::AlertRepository &alerts = m_alerts;
     const QString key = qs(dedupKey(detection));
-    auto open = alerts.findOpen(key);
+    const qint64 now = storage::nowMs();
+    storage::AlertGrowth growth;
+    growth.count = detection.eventCount;
+    growth.firstSeen = toMs(detection.firstSeenNs);
+    growth.lastSeen = toMs(detection.lastSeenNs);
+    growth.nodeId = qs(detection.nodeId);
+    growth.host = hostOf(growth.nodeId);
+    growth.at = now;
+    auto open = alerts.grow(key, growth);
     if (!open) {
         ++m_counters.failures;
         qWarning("alerts: %s", open.error().message.c_str());
         return std::nullopt;
     }
-    const qint64 now = storage::nowMs();
     storage::AlertRecord alert;
     bool created = false;
     if (open->has_value()) {
-        alert = **open;
-        alert.count += detection.eventCount;
-        alert.firstSeen = std::min(alert.firstSeen, toMs(detection.firstSeenNs));
-        alert.lastSeen = std::max(alert.lastSeen, toMs(detection.lastSeenNs));
-        alert.nodeId = qs(detection.nodeId);
-        alert.host = hostOf(alert.nodeId);
-        alert.updatedAt = now;
-        if (auto updated = alerts.update(alert); !updated) {
-            ++m_counters.failures;
-            qWarning("alerts: %s", updated.error().message.c_str());
-            return std::nullopt;
-        }
+        alert = std::move(**open);
     } else {
         const ScoredDetection scored {detection.ruleId, detection.kind, detection.severity, detection.confidence};
         const ThreatScore score = m_scorer.score(std::span<const ScoredDetection>(&scored, 1));
@@ -143,8 +139,8 @@ std::optional<AlertManager::Change> AlertManager::apply(const Detection &detecti
         alert.lastSeen = toMs(detection.lastSeenNs);
         alert.createdAt = now;
         alert.updatedAt = now;
-        alert.nodeId = qs(detection.nodeId);
-        alert.host = hostOf(alert.nodeId);
+        alert.nodeId = growth.nodeId;
+        alert.host = growth.host;
         for (const auto &[name, value] : detection.group)
             alert.group.insert(qs(name), qs(value));
         auto id = alerts.insert(alert);

@@ -17,6 +17,7 @@ namespace vanopticon::analysis {
 Ingestor::Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts,
     std::chrono::milliseconds maxAge, sigma::SigmaService *sigma)
     : m_db(db)
+    , m_events(db)
     , m_correlation(correlation)
     , m_alerts(alerts)
     , m_maxAge(maxAge)
@@ -50,8 +51,7 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatc
 
     storage::StoredBatch stored;
     const auto transaction = m_db.transaction([&]() -> Result<void> {
-        storage::EventRepository repository(m_db);
-        auto inserted = repository.insertBatch(nodeId, events, nowMs);
+        auto inserted = m_events.insertBatch(nodeId, events, nowMs);
         if (!inserted)
             return inserted.error();
         stored = std::move(*inserted);

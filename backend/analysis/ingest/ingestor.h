@@ -2,6 +2,7 @@
 #pragma once
 
 #include "shared/core/result.h"
+#include "storage/events.h"
 
 #include "vanopticon/v1/event.pb.h"
 
@@ -54,6 +55,7 @@ public:
 
 private:
     storage::Database &m_db;
+    storage::EventRepository m_events; // kept: its insert is prepared once
     CorrelationEngine &m_correlation;
     AlertManager &m_alerts;
     std::chrono::milliseconds m_maxAge;

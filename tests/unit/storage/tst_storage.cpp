@@ -203,6 +203,44 @@ private Q_SLOTS:
         QVERIFY(alerts.addEvidence(alertId, ids.mid(4), 8).ok()); // overlaps are not double counted
         QCOMPARE(alerts.evidenceIds(alertId)->size(), 8);
         QCOMPARE(alerts.evidenceIds(alertId)->first(), ids.first());
+        // Full at 8 is remembered for 8, not for a larger maximum.
+        QVERIFY(alerts.addEvidence(alertId, ids, 8).ok());
+        QCOMPARE(alerts.evidenceIds(alertId)->size(), 8);
+        QVERIFY(alerts.addEvidence(alertId, ids, 9).ok());
+        QCOMPARE(alerts.evidenceIds(alertId)->size(), 9);
+    }
+
+    void anOpenAlertGrowsInPlace() {
+        AlertRepository alerts(*m_db);
+        AlertRecord alert;
+        alert.dedupKey = u"ssh_brute_force|203.0.113.7"_s;
+        alert.status = u"open"_s;
+        alert.count = 5;
+        alert.firstSeen = 2'000;
+        alert.lastSeen = 3'000;
+        alert.group = QJsonObject {{u"SourceIp"_s, u"203.0.113.7"_s}};
+        const qint64 id = *alerts.insert(alert);
+
+        AlertGrowth growth {
+            .count = 3, .firstSeen = 1'000, .lastSeen = 2'500, .nodeId = u"node_b"_s, .host = u"web-01"_s, .at = 9'000};
+        auto grown = alerts.grow(alert.dedupKey, growth);
+        QVERIFY(grown.ok() && grown->has_value());
+        QCOMPARE((*grown)->id, id);
+        QCOMPARE((*grown)->count, 8);
+        QCOMPARE((*grown)->firstSeen, 1'000); // earlier: widened
+        QCOMPARE((*grown)->lastSeen, 3'000); // not later: kept
+        QCOMPARE((*grown)->nodeId, u"node_b"_s);
+        QCOMPARE((*grown)->host, u"web-01"_s);
+        QCOMPARE((*grown)->updatedAt, 9'000);
+        QCOMPARE((*grown)->group[u"SourceIp"_s].toString(), u"203.0.113.7"_s);
+        QCOMPARE((*alerts.get(id))->count, 8); // stored, not only returned
+
+        QVERIFY(!alerts.grow(u"another|key"_s, growth)->has_value());
+        AlertRecord resolved = **grown;
+        resolved.status = u"resolved"_s;
+        QVERIFY(alerts.update(resolved).ok());
+        QVERIFY(!alerts.grow(alert.dedupKey, growth)->has_value()); // only an open alert grows
+        QCOMPARE((*alerts.get(id))->count, 8);
     }
 
     void decisionsAreDecidedOnce() {

@@ -160,6 +160,32 @@ private Q_SLOTS:
             QVERIFY(!detection[u"title"_s].toString().isEmpty());
         }
         QCOMPARE(ctl({u"sigma"_s, u"scan"_s, u"--rules"_s, sigma + u"/rules-emerging-threats"_s}).exitCode, 2);
+
+        // `--rules DIR…` as written: the second directory holds the rule, and is not an input.
+        const Run both = ctl({u"sigma"_s, u"scan"_s, u"--rules"_s, sigma + u"/rules-threat-hunting"_s,
+            sigma + u"/rules-emerging-threats"_s, base + u".evtx"_s, base + u".json"_s});
+        QCOMPARE(both.exitCode, 0);
+        QCOMPARE(both.out.trimmed().split('\n').size(), 2);
+        QVERIFY2(both.err.contains("2 events, 2 detections"), both.err.constData());
+    }
+
+    // bench sigma --rules DIR…: every directory named is compiled, as `sigma check` loads them.
+    void benchSigmaCompilesEveryRuleDirectory() {
+        const QString sigma = QStringLiteral(VANOPTICON_TEST_DATA_DIR) + u"/sigma"_s;
+        const QStringList directories {sigma + u"/rules-threat-hunting"_s, sigma + u"/rules-emerging-threats"_s};
+        const auto rulesIn
+            = [](const Run &run) { return QJsonDocument::fromJson(run.out).object()[u"rules"_s].toInt(); };
+        const int checked = rulesIn(ctl(QStringList {u"sigma"_s, u"check"_s} + directories));
+        QVERIFY(checked > rulesIn(ctl({u"sigma"_s, u"check"_s, directories.first()})));
+        const Run run = ctl(QStringList {u"bench"_s, u"sigma"_s, u"--events"_s, u"2048"_s, u"--samples"_s,
+                                sigma + u"/regression_data"_s, u"--rules"_s}
+            + directories);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject result = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(result[u"rules"_s].toInt(), checked);
+        QCOMPARE(result[u"failed"_s].toInt(), 0);
+        QVERIFY(result[u"events"_s].toInt() >= 2048);
+        QVERIFY(result[u"events_per_second"_s].toDouble() > 0);
     }
 
     // An auth log replayed offline through the shipped SSH brute-force correlation (event_count

@@ -197,9 +197,10 @@ int benchSigma(const QStringList &arguments) {
     const QCommandLineOption seedOption(u"seed"_s, u"Random seed."_s, u"S"_s, u"1"_s);
     for (const auto &option : {rulesOption, eventsOption, scaleOption, samplesOption, keepOption, seedOption})
         parser.addOption(option);
+    parser.addPositionalArgument(u"rules"_s, u"More rule files or directories (--rules DIR…)."_s, u"[DIR…]"_s);
     parser.process(arguments);
 
-    auto options = SigmaCommandOptions::read(parser, parser.values(rulesOption));
+    auto options = SigmaCommandOptions::read(parser, parser.values(rulesOption) + parser.positionalArguments());
     const long long events = parser.value(eventsOption).toLongLong();
     const int scale = parser.value(scaleOption).toInt();
     const double keepRate = parser.value(keepOption).toDouble();

@@ -134,14 +134,19 @@ int scan(const QStringList &arguments) {
     SigmaCommandOptions::addTo(parser);
     const QCommandLineOption rulesOption(u"rules"_s, u"A rule file or directory (repeatable)."_s, u"DIR"_s);
     parser.addOption(rulesOption);
-    parser.addPositionalArgument(u"inputs"_s, u".evtx, evtx_dump .json or log files."_s, u"INPUT…"_s);
+    parser.addPositionalArgument(u"inputs"_s,
+        u".evtx, evtx_dump .json or log files (directories and .yml files are more rules)."_s, u"INPUT…"_s);
     parser.process(arguments);
-    auto options = SigmaCommandOptions::read(parser, parser.values(rulesOption));
+    QStringList rulePaths = parser.values(rulesOption);
+    QStringList inputs;
+    for (const QString &path : parser.positionalArguments())
+        (isRulePath(path) ? rulePaths : inputs).append(path);
+    auto options = SigmaCommandOptions::read(parser, rulePaths);
     if (!options) {
         std::fprintf(stderr, "vanopticonctl sigma scan: %s\n", options.error().message.c_str());
         return 2;
     }
-    if (parser.positionalArguments().isEmpty()) {
+    if (inputs.isEmpty()) {
         std::fprintf(stderr, "vanopticonctl sigma scan: name at least one INPUT\n");
         return 2;
     }
@@ -160,7 +165,7 @@ int scan(const QStringList &arguments) {
     std::uint64_t detections = 0;
     std::uint64_t refused = 0;
     int status = 0;
-    for (const QString &path : parser.positionalArguments()) {
+    for (const QString &path : std::as_const(inputs)) {
         auto opened = SigmaInput::open(path.toStdString());
         if (!opened) {
             std::fprintf(stderr, "vanopticonctl sigma scan: %s\n", opened.error().message.c_str());

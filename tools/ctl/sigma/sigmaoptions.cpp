@@ -97,4 +97,10 @@ Result<analysis::sigma::SigmaOptions> SigmaCommandOptions::read(
     return options;
 }
 
+bool isRulePath(const QString &path) {
+    const QFileInfo info(path);
+    return info.isDir() || info.suffix().compare(u"yml"_s, Qt::CaseInsensitive) == 0
+        || info.suffix().compare(u"yaml"_s, Qt::CaseInsensitive) == 0;
+}
+
 } // namespace vanopticon::ctl

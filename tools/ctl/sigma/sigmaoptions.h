@@ -16,4 +16,8 @@ struct SigmaCommandOptions {
     static Result<analysis::sigma::SigmaOptions> read(const QCommandLineParser &parser, const QStringList &rulePaths);
 };
 
+// `--rules DIR…` as written: each `--rules` takes one path, so the directories and YAML files
+// that follow it among the positional arguments are rule paths too.
+bool isRulePath(const QString &path);
+
 } // namespace vanopticon::ctl

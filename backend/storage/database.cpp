@@ -44,7 +44,8 @@ Result<void> Database::open(const QString &path) {
     // WAL: readers never block the writer; NORMAL sync is durable across process crashes and
     // loses at most the last transactions on power loss, the usual trade-off for WAL.
     for (const QString &pragma : {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s,
-             u"PRAGMA foreign_keys = ON"_s, u"PRAGMA busy_timeout = 5000"_s}) {
+             u"PRAGMA foreign_keys = ON"_s, QString(u"PRAGMA busy_timeout = "_s + QString::number(kBusyTimeoutMs)),
+             QString(u"PRAGMA journal_size_limit = "_s + QString::number(kWalSizeLimitBytes))}) {
         if (auto ok = exec(m_db, pragma); !ok)
             return ok;
     }
@@ -59,7 +60,7 @@ Result<void> Database::open(const QString &path) {
         sqlite3 *native = nativeHandle();
         if (native == nullptr)
             return qtError(u"the database connection is not SQLite's"_s);
-        auto checkpointer = WalCheckpointer::start(native, path.toStdString());
+        auto checkpointer = WalCheckpointer::start(native, path.toStdString(), kBusyTimeoutMs);
         if (!checkpointer)
             return checkpointer.error();
         m_checkpointer = std::move(*checkpointer);

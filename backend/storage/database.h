@@ -17,6 +17,11 @@ namespace vanopticon::storage {
 // versioned migrations. Lives on the thread that opened it (a QtSql rule).
 class Database {
 public:
+    // A log that grew in a spike (a long reader held checkpoints back) is cut back to this
+    // once it starts over; normally it stays near WalCheckpointer::kInlinePages (16 MB).
+    static constexpr qint64 kWalSizeLimitBytes = 32 << 20;
+    static constexpr int kBusyTimeoutMs = 5000; // how long a statement waits for another's lock
+
     Database() = default;
     ~Database();
     Database(const Database &) = delete;

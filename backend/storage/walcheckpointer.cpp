@@ -5,7 +5,8 @@
 
 namespace vanopticon::storage {
 
-Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(sqlite3 *writer, const std::string &path) {
+Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(
+    sqlite3 *writer, const std::string &path, int writerBusyTimeoutMs) {
     sqlite3 *own = nullptr;
     if (sqlite3_open_v2(path.c_str(), &own, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
         const std::string message = own ? sqlite3_errmsg(own) : "out of memory";
@@ -19,15 +20,16 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(sqlite3 *writer,
         sqlite3_close(own);
         return makeError("reading " + path + " for checkpoints: " + message);
     }
-    std::unique_ptr<WalCheckpointer> checkpointer(new WalCheckpointer(writer, own));
+    std::unique_ptr<WalCheckpointer> checkpointer(new WalCheckpointer(writer, own, writerBusyTimeoutMs));
     // Replaces the automatic checkpoint, which is itself a WAL hook.
     sqlite3_wal_hook(writer, &WalCheckpointer::onCommit, checkpointer.get());
     return checkpointer;
 }
 
-WalCheckpointer::WalCheckpointer(sqlite3 *writer, sqlite3 *own)
+WalCheckpointer::WalCheckpointer(sqlite3 *writer, sqlite3 *own, int writerBusyTimeoutMs)
     : m_writer(writer)
     , m_own(own)
+    , m_writerBusyTimeoutMs(writerBusyTimeoutMs)
     , m_thread([this] { run(); }) {
 }
 
@@ -51,10 +53,15 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *name, int pag
     auto *checkpointer = static_cast<WalCheckpointer *>(self);
     if (pages >= kInlinePages) {
         // After the thread's checkpoint, if one runs (SQLite would answer BUSY, not wait): RESTART
-        // copies what is left and waits until no connection reads from the log, so the next
-        // commit starts it over and it stays bounded. The only other connection is the thread's.
+        // copies what is left and, once no connection reads from the log, lets the next commit
+        // start it over, so it stays bounded. It must not wait for readers: one that keeps an
+        // old snapshot (a backup, a long query from another process) would stall this commit
+        // and every later one. Without a busy handler it copies what it can, answers BUSY, and
+        // a later commit tries again.
         const std::lock_guard running(checkpointer->m_running);
+        sqlite3_busy_timeout(db, 0);
         const int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+        sqlite3_busy_timeout(db, checkpointer->m_writerBusyTimeoutMs);
         const std::lock_guard lock(checkpointer->m_mutex);
         checkpointer->count(rc, checkpointer->m_figures.inlineCheckpoints);
         return SQLITE_OK;
@@ -72,7 +79,7 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *name, int pag
 void WalCheckpointer::count(int rc, std::uint64_t &done) {
     if (rc == SQLITE_OK)
         ++done;
-    else if (rc == SQLITE_BUSY) // the other side's checkpoint was running; the next commit tries again
+    else if (rc == SQLITE_BUSY) // the other side's checkpoint, or a reader: a later commit tries again
         ++m_figures.busy;
     else
         ++m_figures.failures;

@@ -34,12 +34,15 @@ public:
         std::uint64_t pagesCopied = 0; // by the thread, into the database file (a log started over
                                        // between two of its checkpoints can hide some)
         std::uint64_t inlineCheckpoints = 0; // by the writer, when the log had grown too long
-        std::uint64_t busy = 0; // not run: the other side was checkpointing (tried again later)
+        std::uint64_t busy = 0; // not finished: the other side was checkpointing, or a reader held an
+                                // old snapshot (tried again later)
         std::uint64_t failures = 0; // any other error
     };
 
-    // `writer` is the open connection that writes to `path`; it must outlive this object.
-    static Result<std::unique_ptr<WalCheckpointer>> start(sqlite3 *writer, const std::string &path);
+    // `writer` is the open connection that writes to `path`; it must outlive this object. Its
+    // busy timeout is lifted while it checkpoints, then set back to `writerBusyTimeoutMs`.
+    static Result<std::unique_ptr<WalCheckpointer>> start(
+        sqlite3 *writer, const std::string &path, int writerBusyTimeoutMs);
     // Restores SQLite's automatic checkpoint on the writer, stops the thread.
     ~WalCheckpointer();
     WalCheckpointer(const WalCheckpointer &) = delete;
@@ -48,13 +51,14 @@ public:
     Figures figures() const;
 
 private:
-    WalCheckpointer(sqlite3 *writer, sqlite3 *own);
+    WalCheckpointer(sqlite3 *writer, sqlite3 *own, int writerBusyTimeoutMs);
     static int onCommit(void *self, sqlite3 *db, const char *name, int pages);
     void run();
     void count(int rc, std::uint64_t &done); // under m_mutex
 
     sqlite3 *m_writer;
     sqlite3 *m_own; // used by the thread only
+    int m_writerBusyTimeoutMs;
     std::mutex m_running; // held while either side checkpoints
     mutable std::mutex m_mutex; // the rest
     std::condition_variable m_wake;

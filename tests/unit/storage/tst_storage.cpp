@@ -32,6 +32,30 @@ private:
         QVERIFY(nodes.create(node).ok());
     }
 
+    // Batches of events with a 1,000-byte raw line each (~100 KB per batch of 100), for node_1,
+    // numbered from `firstSequence`.
+    void writeEvents(int batches, int perBatch, std::uint64_t firstSequence) {
+        EventRepository events(*m_db);
+        const std::string filler(1000, 'x');
+        std::uint64_t sequence = firstSequence;
+        for (int b = 0; b < batches; ++b) {
+            EventBatch batch;
+            for (int i = 0; i < perBatch; ++i, ++sequence) {
+                Event &event = batch.addEvent();
+                event.sequence = sequence;
+                event.timestampNs = 1'700'000'000'000'000'000 + std::int64_t(sequence);
+                batch.setField(event, field::EventType, "auth_failed");
+                batch.setField(event, field::Raw, filler);
+            }
+            QVERIFY(m_db->transaction([&]() -> Result<void> {
+                auto stored = events.insertBatch(u"node_1"_s, batch, 1);
+                if (!stored)
+                    return stored.error();
+                return {};
+            }));
+        }
+    }
+
 private Q_SLOTS:
     void init() {
         m_db = std::make_unique<Database>();
@@ -63,27 +87,9 @@ private Q_SLOTS:
         addNode(u"node_1"_s);
         const WalCheckpointer *checkpointer = m_db->checkpointer();
         QVERIFY(checkpointer != nullptr);
-        EventRepository events(*m_db);
         constexpr int kBatches = 400;
         constexpr int kPerBatch = 100;
-        const std::string filler(1000, 'x'); // ~100 KB per batch, 40 MB in all
-        std::uint64_t sequence = 0;
-        for (int b = 0; b < kBatches; ++b) {
-            EventBatch batch;
-            for (int i = 0; i < kPerBatch; ++i) {
-                Event &event = batch.addEvent();
-                event.sequence = ++sequence;
-                event.timestampNs = 1'700'000'000'000'000'000 + std::int64_t(sequence);
-                batch.setField(event, field::EventType, "auth_failed");
-                batch.setField(event, field::Raw, filler);
-            }
-            QVERIFY(m_db->transaction([&]() -> Result<void> {
-                auto stored = events.insertBatch(u"node_1"_s, batch, 1);
-                if (!stored)
-                    return stored.error();
-                return {};
-            }));
-        }
+        writeEvents(kBatches, kPerBatch, 1); // 40 MB
         QTRY_VERIFY(checkpointer->figures().checkpoints >= 1);
         QTRY_VERIFY(checkpointer->figures().pagesCopied > std::uint64_t(WalCheckpointer::kWakePages));
         QCOMPARE(checkpointer->figures().failures, std::uint64_t(0));
@@ -93,6 +99,36 @@ private Q_SLOTS:
         QSqlQuery count(m_db->handle());
         QVERIFY(count.exec(u"SELECT COUNT(*) FROM events"_s) && count.next());
         QCOMPARE(count.value(0).toInt(), kBatches * kPerBatch);
+    }
+
+    // A reader holding its snapshot keeps checkpoints from reaching the log's end, so the log
+    // grows past its usual size; once the reader is gone and the log starts over, the file is
+    // cut back to the limit instead of keeping the spike's size on disk.
+    void aLogGrownInASpikeIsCutBack() {
+        addNode(u"node_1"_s);
+        const QString path = m_db->handle().databaseName();
+        const QString reader = u"spike-reader"_s;
+        {
+            QSqlDatabase snapshot = QSqlDatabase::addDatabase(u"QSQLITE"_s, reader);
+            snapshot.setDatabaseName(path);
+            QVERIFY(snapshot.open());
+            QVERIFY(snapshot.transaction());
+            QSqlQuery read(snapshot);
+            QVERIFY(read.exec(u"SELECT COUNT(*) FROM events"_s) && read.next());
+            writeEvents(600, 100, 1); // ~60 MB, none of it checkpointable past the snapshot
+            const qint64 spike = QFileInfo(path + u"-wal"_s).size();
+            QVERIFY2(spike > 2 * Database::kWalSizeLimitBytes, qPrintable(QString::number(spike)));
+            // The writer's checkpoints gave up at once rather than wait for the reader (which
+            // would have held every commit past 4,000 pages for the 5 s busy timeout).
+            QVERIFY(m_db->checkpointer()->figures().busy > 0);
+            read.finish();
+            QVERIFY(snapshot.commit());
+            snapshot.close();
+        }
+        QSqlDatabase::removeDatabase(reader);
+        writeEvents(200, 100, 600 * 100 + 1); // more than one RESTART's worth: the log starts over
+        const qint64 after = QFileInfo(path + u"-wal"_s).size();
+        QVERIFY2(after <= Database::kWalSizeLimitBytes, qPrintable(QString::number(after)));
     }
 
     void usersAndSessions() {

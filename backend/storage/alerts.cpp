@@ -214,28 +214,29 @@ Result<void> AlertRepository::addEvidence(qint64 alertId, const QList<qint64> &e
         return makeError("counting evidence: " + (row ? std::string("no count") : row.error().message));
     const int held = int(count.int64At(0));
     count.reset();
-    int room = maxEvidence - held;
-    if (room > 0) {
-        auto inserting = prepared(
-            m_insertEvidence, "INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
-        if (!inserting)
-            return inserting.error();
-        NativeStatement &insert = **inserting;
-        for (qint64 eventId : eventIds) {
-            if (room <= 0)
-                break;
-            insert.bind(1, std::int64_t {alertId});
-            insert.bind(2, std::int64_t {eventId});
-            auto inserted = insert.execute();
-            if (!inserted)
-                return makeError("linking evidence: " + inserted.error().message);
-            room -= *inserted;
-        }
-    }
-    if (room <= 0) {
+    if (held >= maxEvidence) {
+        // Remembered only when found full before adding: what a call adds could still be rolled
+        // back with its transaction (the alert manager adds to an alert once per transaction).
         if (m_evidenceFull.size() >= kRememberFullAlerts)
             m_evidenceFull.clear();
         m_evidenceFull.insert(alertId, maxEvidence);
+        return {};
+    }
+    auto inserting = prepared(
+        m_insertEvidence, "INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    if (!inserting)
+        return inserting.error();
+    NativeStatement &insert = **inserting;
+    int room = maxEvidence - held;
+    for (qint64 eventId : eventIds) {
+        if (room <= 0)
+            break;
+        insert.bind(1, std::int64_t {alertId});
+        insert.bind(2, std::int64_t {eventId});
+        auto inserted = insert.execute();
+        if (!inserted)
+            return makeError("linking evidence: " + inserted.error().message);
+        room -= *inserted;
     }
     return {};
 }

@@ -69,8 +69,8 @@ public:
     Result<QList<AlertRecord>> list(const QString &status, int limit);
 
     // Links evidence events, keeping at most `maxEvidence` per alert (the first ones: they
-    // show how the attack began; the count keeps the total). An alert whose evidence is full
-    // is remembered, so its later updates skip the database (evidence is never removed).
+    // show how the attack began; the count keeps the total). An alert found full is remembered,
+    // so its later updates skip the count (evidence is never removed).
     Result<void> addEvidence(qint64 alertId, const QList<qint64> &eventIds, int maxEvidence);
     Result<QList<qint64>> evidenceIds(qint64 alertId);
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// vanopticon-console [--server http://127.0.0.1:8470] [--user admin]
+// vanopticon-console [--server http://127.0.0.1:8470] [--user admin] [--ca-file ca.pem]
 // The password is never taken from the command line (it would show in `ps` and shell history):
 // the login view asks for it. VANOPTICON_CONSOLE_PASSWORD may prefill it for demos.
+#include "trustedauthorities.h"
+
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
@@ -28,8 +30,13 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption serverOption(
         u"server"_s, u"Server address (default http://127.0.0.1:8470)."_s, u"url"_s, u"http://127.0.0.1:8470"_s);
     const QCommandLineOption userOption(u"user"_s, u"User name to log in as (default admin)."_s, u"name"_s, u"admin"_s);
+    const QCommandLineOption caOption(u"ca-file"_s,
+        u"PEM certificates of the CA that signed an https:// server's certificate, when the system does not "
+        u"trust it."_s,
+        u"file"_s);
     parser.addOption(serverOption);
     parser.addOption(userOption);
+    parser.addOption(caOption);
     parser.process(app);
     if (!parser.positionalArguments().isEmpty()) {
         // Not echoed: it may well be a password someone tried to pass.
@@ -44,6 +51,14 @@ int main(int argc, char *argv[]) {
         std::fprintf(stderr, "vanopticon-console: --server must be an http:// or https:// URL, got '%s'\n",
             qPrintable(parser.value(serverOption)));
         return 2;
+    }
+
+    if (parser.isSet(caOption)) {
+        const QString problem = vanopticon::console::trustCertificateAuthorities(parser.value(caOption));
+        if (!problem.isEmpty()) {
+            std::fprintf(stderr, "vanopticon-console: --ca-file %s\n", qPrintable(problem));
+            return 2;
+        }
     }
 
     QQmlApplicationEngine engine;

@@ -38,7 +38,8 @@ qint64 PushDevice::readData(char *data, qint64 maxSize) {
     return size;
 }
 
-FakeServer::FakeServer() {
+FakeServer::FakeServer(const std::optional<QSslConfiguration> &tls)
+    : m_tls(tls.has_value()) {
     m_http.route(u"/api/v1/auth/login"_s, QHttpServerRequest::Method::Post, [](const QHttpServerRequest &request) {
         const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
         if (body.value(u"username").toString() != u"admin" || body.value(u"password").toString() != kPassword)
@@ -102,13 +103,15 @@ FakeServer::FakeServer() {
     // handler must write nothing, or its answer would corrupt the handshake.
     m_http.route(u"/api/v1/ws"_s, [](const QHttpServerRequest &, QHttpServerResponder &&) {});
     connect(&m_http, &QHttpServer::newWebSocketConnection, this, &FakeServer::acceptWebSockets);
+    if (tls)
+        m_http.sslSetup(*tls);
     m_port = m_http.listen(QHostAddress::LocalHost, 0);
 }
 
 FakeServer::~FakeServer() = default;
 
 QUrl FakeServer::url() const {
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
+    return QUrl((m_tls ? u"https://127.0.0.1:%1"_s : u"http://127.0.0.1:%1"_s).arg(m_port));
 }
 
 bool FakeServer::authorized(const QHttpServerRequest &request) const {

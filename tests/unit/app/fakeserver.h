@@ -9,11 +9,13 @@
 #include <QJsonObject>
 #include <QList>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTcpSocket>
 #include <QUrl>
 #include <QWebSocket>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 // A never-ending, sequential response body: what QHttpServer 6.4 needs to stream Server-Sent
@@ -47,7 +49,8 @@ public:
         QJsonObject body;
     };
 
-    FakeServer();
+    // With `tls`, it serves https:// and wss:// instead.
+    explicit FakeServer(const std::optional<QSslConfiguration> &tls = std::nullopt);
     ~FakeServer() override;
 
     QUrl url() const;
@@ -83,6 +86,7 @@ private:
 
     QHttpServer m_http;
     quint16 m_port = 0;
+    bool m_tls = false;
     std::vector<std::unique_ptr<QWebSocket>> m_sockets;
     QList<QPointer<PushDevice>> m_eventStreams;
     quint64 m_nextId = 1;

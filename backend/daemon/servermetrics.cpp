@@ -19,6 +19,10 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
     out.family("vanopticon_events_rejected_total", "counter", "Events refused at ingestion, by reason.");
     for (const auto &[reason, count] : sources.ingest.rejectedByReason)
         out.sample("vanopticon_events_rejected_total", static_cast<double>(count), {{"reason", reason}});
+    counter("vanopticon_event_fields_dropped_total",
+        "Fields left out of accepted events: a name that is not [A-Za-z0-9_.-]{1,64}, or a new name when the field "
+        "registry is full.",
+        sources.ingest.fieldsDropped);
     counter("vanopticon_alerts_created_total", "Alerts opened.", sources.alerts.created);
     counter("vanopticon_alerts_updated_total", "Detections merged into an open alert.", sources.alerts.updated);
     counter(

@@ -265,11 +265,15 @@ private Q_SLOTS:
         *invalid.add_events() = wireEvent(7, -25 * 3600); // more than a day ahead
         *invalid.add_events() = wireEvent(8);
         invalid.mutable_events(2)->clear_event_type();
-        *invalid.add_events() = wireEvent(9); // the only valid one
+        *invalid.add_events() = wireEvent(9); // the only valid one, but for a field it carries:
+        v1::Field *badName = invalid.mutable_events(3)->add_fields();
+        badName->set_name("user name; DROP TABLE");
+        badName->set_value("x");
         ack = node.sendBatch(invalid);
         QVERIFY(ack);
         QCOMPARE(ack->stored(), 1u);
         QCOMPARE(ack->rejected(), 3u);
+        QCOMPARE(metric(u"vanopticon_event_fields_dropped_total"_s), 1.0); // stored without it, counted
 
         QCOMPARE(metric(u"vanopticon_events_stored_total"_s), storedBefore + 6);
         QCOMPARE(metric(u"vanopticon_events_duplicate_total"_s), 5.0);

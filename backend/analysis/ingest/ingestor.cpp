@@ -36,6 +36,7 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatc
         ++result.rejected;
         ++m_counters.rejectedByReason[reason];
     };
+    wire::FromProtoStats conversion;
     for (const v1::Event &in : batch.events()) {
         if (in.timestamp_unix_nanos() > 0 && in.timestamp_unix_nanos() < oldestNs) {
             reject("too_old");
@@ -45,9 +46,11 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatc
             reject("in_future");
             continue;
         }
-        if (auto converted = wire::fromProto(in, events); !converted)
+        if (auto converted = wire::fromProto(in, events, &conversion); !converted)
             reject(in.event_type().empty() ? "missing_event_type" : "invalid_event");
     }
+
+    m_counters.fieldsDropped += conversion.fieldsDropped;
 
     storage::StoredBatch stored;
     const auto transaction = m_db.transaction([&]() -> Result<void> {

@@ -50,6 +50,9 @@ public:
         quint64 stored = 0;
         quint64 duplicates = 0;
         std::map<std::string, quint64> rejectedByReason;
+        // Fields left out of accepted events: a name that is not [A-Za-z0-9_.-]{1,64}, or a new
+        // name when the field registry is full.
+        quint64 fieldsDropped = 0;
     };
     const Counters &counters() const { return m_counters; }
 

@@ -19,6 +19,14 @@ namespace vanopticon::storage {
 namespace {
 QAtomicInteger<quint64> s_connectionCounter;
 
+// SQLite keeps memory statistics by default, which takes a process-wide mutex on every
+// allocation and free (several per stored event). Nothing here reads them (no heap limit is
+// set). The setting only takes before SQLite initializes, that is before the first connection.
+void stopSqliteMemoryStatistics() {
+    static const int done = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    Q_UNUSED(done); // SQLITE_MISUSE when something opened a connection first: then it stays on
+}
+
 Result<void> exec(QSqlDatabase &db, const QString &statement) {
     QSqlQuery query(db);
     if (!query.exec(statement))
@@ -36,15 +44,19 @@ Database::~Database() {
 }
 
 Result<void> Database::open(const QString &path) {
+    stopSqliteMemoryStatistics();
     m_connectionName = u"vanopticon-"_s + QString::number(++s_connectionCounter);
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_db.setDatabaseName(path);
     if (!m_db.open())
         return qtError(u"cannot open the database "_s + path + u": "_s + m_db.lastError().text());
-    // WAL: readers never block the writer; NORMAL sync is durable across process crashes and
-    // loses at most the last transactions on power loss, the usual trade-off for WAL.
-    for (const QString &pragma : {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s,
-             u"PRAGMA foreign_keys = ON"_s, QString(u"PRAGMA busy_timeout = "_s + QString::number(kBusyTimeoutMs)),
+    // The page size only takes on a new, empty database, and must come before WAL mode, which
+    // writes the file's first page. WAL: readers never block the writer; NORMAL sync is durable
+    // across process crashes and loses at most the last transactions on power loss, the usual
+    // trade-off for WAL.
+    for (const QString &pragma : {QString(u"PRAGMA page_size = "_s + QString::number(kPageBytes)),
+             u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s, u"PRAGMA foreign_keys = ON"_s,
+             QString(u"PRAGMA busy_timeout = "_s + QString::number(kBusyTimeoutMs)),
              QString(u"PRAGMA journal_size_limit = "_s + QString::number(kWalSizeLimitBytes))}) {
         if (auto ok = exec(m_db, pragma); !ok)
             return ok;

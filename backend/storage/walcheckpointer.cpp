@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
+
 namespace vanopticon::storage {
 
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(
@@ -20,21 +22,33 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(
         sqlite3_close(own);
         return makeError("reading " + path + " for checkpoints: " + message);
     }
-    std::unique_ptr<WalCheckpointer> checkpointer(new WalCheckpointer(writer, own, writerBusyTimeoutMs));
+    int pageBytes = 0;
+    const auto readPageSize = [](void *out, int columns, char **values, char **) {
+        if (columns == 1 && values[0] != nullptr)
+            *static_cast<int *>(out) = std::atoi(values[0]);
+        return 0;
+    };
+    if (sqlite3_exec(own, "PRAGMA page_size", readPageSize, &pageBytes, nullptr) != SQLITE_OK || pageBytes <= 0) {
+        sqlite3_close(own);
+        return makeError("reading the page size of " + path);
+    }
+    std::unique_ptr<WalCheckpointer> checkpointer(new WalCheckpointer(writer, own, pageBytes, writerBusyTimeoutMs));
     // Replaces the automatic checkpoint, which is itself a WAL hook.
     sqlite3_wal_hook(writer, &WalCheckpointer::onCommit, checkpointer.get());
     return checkpointer;
 }
 
-WalCheckpointer::WalCheckpointer(sqlite3 *writer, sqlite3 *own, int writerBusyTimeoutMs)
+WalCheckpointer::WalCheckpointer(sqlite3 *writer, sqlite3 *own, int pageBytes, int writerBusyTimeoutMs)
     : m_writer(writer)
     , m_own(own)
     , m_writerBusyTimeoutMs(writerBusyTimeoutMs)
+    , m_wakePages(kWakeBytes / pageBytes)
+    , m_inlinePages(kInlineBytes / pageBytes)
     , m_thread([this] { run(); }) {
 }
 
 WalCheckpointer::~WalCheckpointer() {
-    sqlite3_wal_autocheckpoint(m_writer, kWakePages); // SQLite's own behaviour again
+    sqlite3_wal_autocheckpoint(m_writer, m_wakePages); // SQLite's own behaviour again
     {
         const std::lock_guard lock(m_mutex);
         m_stop = true;
@@ -51,7 +65,7 @@ WalCheckpointer::Figures WalCheckpointer::figures() const {
 
 int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *name, int pages) {
     auto *checkpointer = static_cast<WalCheckpointer *>(self);
-    if (pages >= kInlinePages) {
+    if (pages >= checkpointer->m_inlinePages) {
         // After the thread's checkpoint, if one runs (SQLite would answer BUSY, not wait): RESTART
         // copies what is left and, once no connection reads from the log, lets the next commit
         // start it over, so it stays bounded. It must not wait for readers: one that keeps an
@@ -66,7 +80,7 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *db, const char *name, int pag
         checkpointer->count(rc, checkpointer->m_figures.inlineCheckpoints);
         return SQLITE_OK;
     }
-    if (pages >= kWakePages) {
+    if (pages >= checkpointer->m_wakePages) {
         {
             const std::lock_guard lock(checkpointer->m_mutex);
             checkpointer->m_due = true;

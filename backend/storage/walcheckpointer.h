@@ -20,14 +20,15 @@ namespace vanopticon::storage {
 // syncs it, inside the commit that takes the log past 1,000 pages.
 //
 // The writer's connection gets a WAL hook instead of SQLite's automatic checkpoint: each commit
-// that leaves kWakePages or more in the log wakes this thread, whose own connection runs a
+// that leaves kWakeBytes or more in the log wakes this thread, whose own connection runs a
 // PASSIVE checkpoint (it never blocks the writer or readers). A log that keeps growing is never
-// wholly copied while the writer adds to it, so when it reaches kInlinePages the writer finishes
+// wholly copied while the writer adds to it, so when it reaches kInlineBytes the writer finishes
 // the job inline (a RESTART checkpoint: little is left to copy by then) and the log starts over.
+// The thresholds are sizes, turned into pages by the database's page size.
 class WalCheckpointer {
 public:
-    static constexpr int kWakePages = 1000; // SQLite's own auto-checkpoint threshold
-    static constexpr int kInlinePages = 4000;
+    static constexpr int kWakeBytes = 4 << 20; // SQLite's own threshold (1,000 pages) at 4 KB pages
+    static constexpr int kInlineBytes = 16 << 20;
 
     struct Figures {
         std::uint64_t checkpoints = 0; // by the thread
@@ -49,9 +50,11 @@ public:
     WalCheckpointer &operator=(const WalCheckpointer &) = delete;
 
     Figures figures() const;
+    int wakePages() const { return m_wakePages; }
+    int inlinePages() const { return m_inlinePages; }
 
 private:
-    WalCheckpointer(sqlite3 *writer, sqlite3 *own, int writerBusyTimeoutMs);
+    WalCheckpointer(sqlite3 *writer, sqlite3 *own, int pageBytes, int writerBusyTimeoutMs);
     static int onCommit(void *self, sqlite3 *db, const char *name, int pages);
     void run();
     void count(int rc, std::uint64_t &done); // under m_mutex
@@ -59,6 +62,8 @@ private:
     sqlite3 *m_writer;
     sqlite3 *m_own; // used by the thread only
     int m_writerBusyTimeoutMs;
+    int m_wakePages;
+    int m_inlinePages;
     std::mutex m_running; // held while either side checkpoints
     mutable std::mutex m_mutex; // the rest
     std::condition_variable m_wake;

@@ -32,6 +32,13 @@ private:
         QVERIFY(nodes.create(node).ok());
     }
 
+    static int pragma(QSqlDatabase &db, const QString &name) {
+        QSqlQuery query(db);
+        if (!query.exec(u"PRAGMA "_s + name) || !query.next())
+            return -1;
+        return query.value(0).toInt();
+    }
+
     // Batches of events with a 1,000-byte raw line each (~100 KB per batch of 100), for node_1,
     // numbered from `firstSequence`.
     void writeEvents(int batches, int perBatch, std::uint64_t firstSequence) {
@@ -80,8 +87,33 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(opened.error().message).contains(u"newer than this release"));
     }
 
+    // A new database gets large pages; one created before keeps its own, and the log's
+    // checkpoint thresholds (sizes) are counted in the pages each one has.
+    void pagesAreLargeInANewDatabaseAndKeptInAnOldOne() {
+        QCOMPARE(pragma(m_db->handle(), u"page_size"_s), Database::kPageBytes);
+        QCOMPARE(m_db->checkpointer()->wakePages(), WalCheckpointer::kWakeBytes / Database::kPageBytes);
+        QCOMPARE(m_db->checkpointer()->inlinePages(), WalCheckpointer::kInlineBytes / Database::kPageBytes);
+
+        const QString oldPath = m_dir.filePath(u"old-pages.db"_s);
+        {
+            QSqlDatabase old = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"old-pages"_s);
+            old.setDatabaseName(oldPath);
+            QVERIFY(old.open());
+            QSqlQuery create(old);
+            QVERIFY(create.exec(u"PRAGMA page_size = 4096"_s));
+            QVERIFY(create.exec(u"CREATE TABLE before_us (x)"_s));
+            old.close();
+        }
+        QSqlDatabase::removeDatabase(u"old-pages"_s);
+        Database reopened;
+        QVERIFY(reopened.open(oldPath).ok());
+        QCOMPARE(pragma(reopened.handle(), u"page_size"_s), 4096);
+        QCOMPARE(reopened.checkpointer()->wakePages(), WalCheckpointer::kWakeBytes / 4096);
+        QCOMPARE(reopened.checkpointer()->inlinePages(), WalCheckpointer::kInlineBytes / 4096);
+    }
+
     // The write-ahead log is checkpointed by its own thread: the writer commits on, the log stays
-    // bounded (kInlinePages, when the writer catches up what the thread could not) while far more
+    // bounded (kInlineBytes, when the writer catches up what the thread could not) while far more
     // is written, and everything written is there.
     void theLogIsCheckpointedOffTheWritersThread() {
         addNode(u"node_1"_s);
@@ -91,11 +123,11 @@ private Q_SLOTS:
         constexpr int kPerBatch = 100;
         writeEvents(kBatches, kPerBatch, 1); // 40 MB
         QTRY_VERIFY(checkpointer->figures().checkpoints >= 1);
-        QTRY_VERIFY(checkpointer->figures().pagesCopied > std::uint64_t(WalCheckpointer::kWakePages));
+        QTRY_VERIFY(checkpointer->figures().pagesCopied > std::uint64_t(checkpointer->wakePages()));
         QCOMPARE(checkpointer->figures().failures, std::uint64_t(0));
         // Unchecked, the log would hold every page written (~75 MB here).
         const qint64 logBytes = QFileInfo(m_db->handle().databaseName() + u"-wal"_s).size();
-        QVERIFY2(logBytes < qint64(WalCheckpointer::kInlinePages + 500) * 4096, qPrintable(QString::number(logBytes)));
+        QVERIFY2(logBytes < WalCheckpointer::kInlineBytes + (2 << 20), qPrintable(QString::number(logBytes)));
         QSqlQuery count(m_db->handle());
         QVERIFY(count.exec(u"SELECT COUNT(*) FROM events"_s) && count.next());
         QCOMPARE(count.value(0).toInt(), kBatches * kPerBatch);

@@ -63,6 +63,13 @@ FieldId FieldRegistry::intern(std::string_view name) {
     const auto id = static_cast<FieldId>(m_names.size());
     m_names.push_back(std::make_unique<std::string>(name));
     m_ids.emplace(*m_names.back(), id);
+    std::atomic<NamePage *> &slot = m_pages[id >> kPageBits];
+    NamePage *page = slot.load(std::memory_order_relaxed);
+    if (page == nullptr) {
+        page = new NamePage {};
+        slot.store(page, std::memory_order_release);
+    }
+    (*page)[id & (kPageSize - 1)].store(m_names.back().get(), std::memory_order_release);
     return id;
 }
 
@@ -81,10 +88,16 @@ std::optional<FieldId> FieldRegistry::find(std::string_view name) const {
     return std::nullopt;
 }
 
+FieldRegistry::~FieldRegistry() {
+    for (std::atomic<NamePage *> &page : m_pages)
+        delete page.load(std::memory_order_relaxed);
+}
+
 std::string_view FieldRegistry::name(FieldId id) const {
-    std::shared_lock lock(m_mutex);
-    assert(id < m_names.size());
-    return id < m_names.size() ? std::string_view(*m_names[id]) : std::string_view();
+    const NamePage *page = m_pages[id >> kPageBits].load(std::memory_order_acquire);
+    const std::string *name = page ? (*page)[id & (kPageSize - 1)].load(std::memory_order_acquire) : nullptr;
+    assert(name != nullptr);
+    return name ? std::string_view(*name) : std::string_view();
 }
 
 std::size_t FieldRegistry::size() const {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -63,10 +66,19 @@ public:
 
 private:
     FieldRegistry();
+    ~FieldRegistry();
 
-    mutable std::shared_mutex m_mutex;
+    // name() runs for every field of every stored event, so it takes no lock: names are reached
+    // through pages of pointers that, once published, never move or change.
+    static constexpr std::size_t kPageBits = 8;
+    static constexpr std::size_t kPageSize = std::size_t(1) << kPageBits;
+    static constexpr std::size_t kPages = (std::size_t(std::numeric_limits<FieldId>::max()) + 1) / kPageSize;
+    using NamePage = std::array<std::atomic<const std::string *>, kPageSize>;
+
+    mutable std::shared_mutex m_mutex; // for interning and find()
     std::vector<std::unique_ptr<std::string>> m_names; // stable storage for the views below
     std::unordered_map<std::string_view, FieldId> m_ids;
+    std::array<std::atomic<NamePage *>, kPages> m_pages {}; // written under m_mutex, read without
 };
 
 inline FieldId internField(std::string_view name) {

@@ -41,6 +41,11 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t i) {
     return length;
 }
 
+// Printable ASCII other than the quote and the backslash.
+constexpr bool needsNoEscape(std::uint8_t c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 } // namespace
 
 void appendJsonString(std::string &out, std::string_view text) {
@@ -49,6 +54,16 @@ void appendJsonString(std::string &out, std::string_view text) {
     out += '"';
     std::size_t i = 0;
     while (i < text.size()) {
+        // Most text is printable ASCII that goes out as it is: copied a run at a time.
+        std::size_t plain = i;
+        while (plain < text.size() && needsNoEscape(static_cast<std::uint8_t>(text[plain])))
+            ++plain;
+        if (plain > i) {
+            out.append(text.data() + i, plain - i);
+            i = plain;
+            if (i == text.size())
+                break;
+        }
         const auto c = static_cast<std::uint8_t>(text[i]);
         if (c < 0x80) {
             switch (c) {

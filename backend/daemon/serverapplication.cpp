@@ -316,11 +316,20 @@ Result<void> ServerApplication::startLocalSentinel() {
         ? u"127.0.0.1"_s
         : p.config.listen.address.toString();
     const QUrl server(
-        u"ws://%1:%2"_s
+        u"%1://%2:%3"_s.arg(p.config.tls ? u"wss"_s : u"ws"_s)
             .arg(p.config.listen.address.protocol() == QAbstractSocket::IPv6Protocol ? u"["_s + host + u"]"_s : host)
             .arg(p.port));
-    auto sentinel = sentinel::Sentinel::create(
-        sentinel::SentinelOptions {p.config.localSentinelConfig, identityDir, server, token});
+    sentinel::SentinelOptions options;
+    options.configPath = p.config.localSentinelConfig;
+    options.stateDir = identityDir;
+    options.server = server;
+    options.enrollToken = token;
+    if (p.config.tls) {
+        // It connects to this listener by address and trusts the listener's own certificate.
+        options.serverCertificateChain = p.config.tls->certificateChain;
+        options.serverRequiresClientCertificate = p.config.tls->requireClientCertificate;
+    }
+    auto sentinel = sentinel::Sentinel::create(options);
     if (!sentinel)
         return makeError("local sentinel: " + sentinel.error().message);
     p.localSentinel = std::move(*sentinel);

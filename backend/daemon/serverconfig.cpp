@@ -130,11 +130,6 @@ Result<ServerConfig> loadServerConfig(const Options &options) {
         if (!tls)
             return tls.error();
         config.tls = std::move(*tls);
-        // The in-process sentinel connects to the listener by address over plain ws://.
-        if (!config.localSentinelConfig.isEmpty())
-            return server.child("local_sentinel")
-                .error("not available with server.tls: the in-process sentinel connects over plain ws://; "
-                       "run vanopticond --role sentinel with transmitter.tls instead");
     }
 
     auto sigma = loadSigmaConfig(server.child("sigma"), configDir);

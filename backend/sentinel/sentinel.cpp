@@ -245,6 +245,17 @@ Result<void> Sentinel::build(const SentinelOptions &options) {
         if (transmitter.tls && options.server.scheme() != u"wss"_s)
             return root->child("transmitter").error("tls is set, but --server names a ws:// server");
     }
+    if (!options.serverCertificateChain.isEmpty()) {
+        QSslConfiguration ssl = transmitter.tls.value_or(QSslConfiguration::defaultConfiguration());
+        ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        ssl.addCaCertificates(options.serverCertificateChain);
+        transmitter.tls = ssl;
+        transmitter.ignoredSslErrors = {QSslError(QSslError::HostNameMismatch, options.serverCertificateChain.first())};
+    }
+    if (options.serverRequiresClientCertificate && (!transmitter.tls || transmitter.tls->localCertificate().isNull()))
+        return root->child("transmitter")
+            .error("the server requires a client certificate (server.tls.require_client_certificate): "
+                   "set tls.certificate and tls.private_key");
     if (transmitter.server.isEmpty() && transmitter.endpoints.empty())
         return root->error("no server: pass --server ws://HOST:PORT or set transmitter.server or endpoints");
     transmitter.enrollmentToken = options.enrollToken.toStdString();

@@ -16,6 +16,7 @@
 
 #include <QJsonObject>
 #include <QObject>
+#include <QSslCertificate>
 #include <QString>
 #include <QTimer>
 #include <QUrl>
@@ -36,6 +37,12 @@ struct SentinelOptions {
     QString stateDir;
     QUrl server; // overrides transmitter.server
     QString enrollToken; // first start only
+    // The server's own sentinel on a TLS listener: the listener's certificates are trusted besides
+    // transmitter.tls's CAs (or the system's), the first one also where it does not name the
+    // loopback address connected to; and whether the listener requires a client certificate,
+    // which transmitter.tls must then give.
+    QList<QSslCertificate> serverCertificateChain;
+    bool serverRequiresClientCertificate = false;
 };
 
 // The agent on a monitored host: collect → parse → enrich → filter → batch → transmit, and

@@ -147,6 +147,51 @@ private Q_SLOTS:
         // The sentinel's connection and the API calls were not counted as failures.
         QCOMPARE(handshakeFailures(), m_refusedHandshakes);
     }
+
+    // The server's own sentinel (server.local_sentinel) connects to its listener by address
+    // over wss://. It trusts the listener's own certificate, here a self-signed one for another
+    // name (rogue.example), and delivers; the connection is not a handshake failure.
+    void theServersOwnSentinelDeliversOverItsTls() {
+        QFile log(path(u"own.log"_s));
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.close();
+        QFile config(path(u"own-sentinel.yaml"_s));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(u"collector:\n  sources:\n"
+                     u"    - {type: syslog, path: %1, format: rfc3164, start_at: beginning, poll_interval: 50ms}\n"
+                     u"transmitter:\n  batch_size: 100\n  batch_timeout: 20ms\n  initial_backoff: 100ms\n"
+                     u"  max_backoff: 500ms\n"_s.arg(path(u"own.log"_s))
+                         .toUtf8());
+        config.close();
+
+        ServerProcess own(QStringLiteral(VANOPTICOND_PATH), path(u"own-server"_s));
+        const QList<QSslCertificate> certificate = QSslCertificate::fromPath(m_certificates.path(u"rogue.pem"_s));
+        QCOMPARE(certificate.size(), 1);
+        QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
+        trust.setCaCertificates(certificate);
+        own.setClientTls(trust);
+        own.setIgnoredSslErrors({QSslError(QSslError::HostNameMismatch, certificate.first())});
+        const QString started
+            = own.start(u"  local_sentinel: %1\n  tls:\n    certificate: %2\n    private_key: %3\n"_s.arg(
+                path(u"own-sentinel.yaml"_s), m_certificates.path(u"rogue.pem"_s),
+                m_certificates.path(u"rogue.key"_s)));
+        QVERIFY2(started.isEmpty(), qPrintable(started));
+
+        const QString marker = u"own-tls"_s;
+        const QByteArray lines = markedAuthLines(0, 500, marker);
+        QVERIFY(log.open(QIODevice::Append));
+        QCOMPARE(log.write(lines), lines.size());
+        log.close();
+        QVERIFY2(QTest::qWaitFor([&] { return storedMarkedUsers(own.databasePath(), marker).size() >= 500; }, 20000),
+            qPrintable(u"stored %1 of 500"_s.arg(storedMarkedUsers(own.databasePath(), marker).size())));
+        QCOMPARE(storedMarkedUsers(own.databasePath(), marker), markedUsers(500, marker));
+        const auto [status, health] = own.call("GET", u"/api/v1/health"_s);
+        QCOMPARE(status, 200);
+        QVERIFY2(
+            QJsonDocument(health).toJson(QJsonDocument::Compact).contains("\"local_sentinel\",\"status\":\"healthy\""),
+            QJsonDocument(health).toJson().constData());
+        QCOMPARE(own.stop(), QString());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTlsDelivery)

@@ -98,6 +98,8 @@ void Transmitter::connectNow() {
     m_socket->setMaxAllowedIncomingMessageSize(kMaxFrameBytes);
     if (m_config.tls)
         m_socket->setSslConfiguration(*m_config.tls);
+    if (!m_config.ignoredSslErrors.isEmpty())
+        m_socket->ignoreSslErrors(m_config.ignoredSslErrors);
     connect(m_socket.get(), &QWebSocket::connected, this, &Transmitter::onConnected);
     connect(m_socket.get(), &QWebSocket::disconnected, this, &Transmitter::onDisconnected);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, &Transmitter::onBinaryMessage);

@@ -102,6 +102,11 @@ private Q_SLOTS:
         auto serverOnly = load(tlsBlock(u"server.pem"_s, u"server.key"_s));
         QVERIFY2(serverOnly, serverOnly ? "" : serverOnly.error().message.c_str());
         QCOMPARE(serverOnly->tls->sslConfiguration().peerVerifyMode(), QSslSocket::VerifyNone);
+
+        // The in-process sentinel connects over wss:// as well (tst_tlsdelivery).
+        auto withLocalSentinel = load("  local_sentinel: sentinel.yaml\n" + tlsBlock(u"server.pem"_s, u"server.key"_s));
+        QVERIFY2(withLocalSentinel, withLocalSentinel ? "" : withLocalSentinel.error().message.c_str());
+        QVERIFY(withLocalSentinel->localSentinelConfig.endsWith(u"/sentinel.yaml"_s));
     }
 
     void refusals_data() {
@@ -130,9 +135,6 @@ private Q_SLOTS:
         QTest::newRow("tls requires without a ca")
             << QByteArray(tlsBlock(u"server.pem"_s, u"server.key"_s) + "    require_client_certificate: true\n")
             << u"server.tls.require_client_certificate: client certificates can only be required with a `ca`"_s;
-        QTest::newRow("tls with the local sentinel")
-            << QByteArray("  local_sentinel: sentinel.yaml\n" + tlsBlock(u"server.pem"_s, u"server.key"_s))
-            << u"server.local_sentinel: not available with server.tls"_s;
     }
 
     void refusals() {

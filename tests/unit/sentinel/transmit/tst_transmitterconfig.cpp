@@ -17,8 +17,9 @@ class TestTransmitterConfig : public QObject {
     QTemporaryDir m_dir;
     int m_case = 0;
 
-    // Creates a sentinel whose transmitter: block is `transmitter`; the error, or "".
-    QString create(const QString &transmitter) {
+    // Creates a sentinel whose transmitter: block is `transmitter`; the error, or "". `server`
+    // stands for what the server gives its in-process sentinel (the URL and its TLS listener).
+    QString create(const QString &transmitter, const SentinelOptions &server = {}) {
         const QString config = m_dir.filePath(u"sentinel-%1.yaml"_s.arg(++m_case));
         QFile file(config);
         if (!file.open(QIODevice::WriteOnly))
@@ -27,7 +28,7 @@ class TestTransmitterConfig : public QObject {
                        .arg(m_dir.filePath(u"auth.log"_s), transmitter)
                        .toUtf8());
         file.close();
-        SentinelOptions options;
+        SentinelOptions options = server;
         options.configPath = config;
         options.stateDir = m_dir.filePath(u"state-%1"_s.arg(m_case));
         auto sentinel = Sentinel::create(options);
@@ -61,6 +62,29 @@ private Q_SLOTS:
             qPrintable(message));
         message = create(u"  server: wss://siem.example:8470\n  tls:\n    ca: relative.pem\n"_s);
         QVERIFY2(message.contains(u"absolute path"), qPrintable(message));
+    }
+
+    // The server's own sentinel on its TLS listener: a listener that requires client
+    // certificates needs one in transmitter.tls, named in the error when it is missing.
+    void theServersOwnSentinelOnTls() {
+        TestCertificates certificates;
+        QVERIFY2(certificates.create(), qPrintable(certificates.error()));
+        SentinelOptions server;
+        server.server = QUrl(u"wss://127.0.0.1:8470"_s);
+        server.serverCertificateChain = QSslCertificate::fromPath(certificates.path(u"server.pem"_s));
+        QCOMPARE(server.serverCertificateChain.size(), 1);
+        QCOMPARE(create(u"  batch_size: 100\n"_s, server), QString());
+
+        server.serverRequiresClientCertificate = true;
+        QString message = create(u"  batch_size: 100\n"_s, server);
+        QVERIFY2(message.contains(u"transmitter") && message.contains(u"requires a client certificate"),
+            qPrintable(message));
+        message = create(u"  tls:\n    ca: %1\n"_s.arg(certificates.path(u"ca.pem"_s)), server);
+        QVERIFY2(message.contains(u"requires a client certificate"), qPrintable(message));
+        QCOMPARE(create(u"  tls:\n    certificate: %1\n    private_key: %2\n"_s.arg(
+                            certificates.path(u"client.pem"_s), certificates.path(u"client.key"_s)),
+                     server),
+            QString());
     }
 
     void mistakesAreNamed_data() {

@@ -51,6 +51,24 @@ class TestTlsDelivery : public QObject {
         return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     }
 
+    // An empty `log` and the configuration `name` of a sentinel that reads it, with `tlsLines`
+    // in its transmitter: block.
+    bool writeSentinelConfig(const QString &name, QFile &log, const QString &tlsLines) const {
+        if (!log.open(QIODevice::WriteOnly))
+            return false;
+        log.close();
+        QFile config(path(name));
+        if (!config.open(QIODevice::WriteOnly))
+            return false;
+        const QByteArray text
+            = u"collector:\n  sources:\n"
+              u"    - {type: syslog, path: %1, format: rfc3164, start_at: beginning, poll_interval: 50ms}\n"
+              u"transmitter:\n  batch_size: 100\n  batch_timeout: 20ms\n  initial_backoff: 100ms\n"
+              u"  max_backoff: 500ms\n%2"_s.arg(log.fileName(), tlsLines)
+                  .toUtf8();
+        return config.write(text) == text.size();
+    }
+
     double handshakeFailures() {
         const QString text = QString::fromUtf8(m_server->request("GET", u"/metrics"_s, {}, true).body);
         for (const QString &line : text.split(u'\n')) {
@@ -112,18 +130,9 @@ private Q_SLOTS:
     // The sentinel trusts the CA, presents its certificate, enrolls and delivers over wss://.
     void aSentinelDeliversOverTls() {
         QFile log(path(u"auth.log"_s));
-        QVERIFY(log.open(QIODevice::WriteOnly));
-        log.close();
-        QFile config(path(u"sentinel.yaml"_s));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(u"collector:\n  sources:\n"
-                     u"    - {type: syslog, path: %1, format: rfc3164, start_at: beginning, poll_interval: 50ms}\n"
-                     u"transmitter:\n  batch_size: 100\n  batch_timeout: 20ms\n  initial_backoff: 100ms\n"
-                     u"  max_backoff: 500ms\n  tls:\n    ca: %2\n    certificate: %3\n    private_key: %4\n"_s
-                         .arg(path(u"auth.log"_s), m_certificates.path(u"ca.pem"_s),
-                             m_certificates.path(u"client.pem"_s), m_certificates.path(u"client.key"_s))
-                         .toUtf8());
-        config.close();
+        QVERIFY(writeSentinelConfig(u"sentinel.yaml"_s, log,
+            u"  tls:\n    ca: %1\n    certificate: %2\n    private_key: %3\n"_s.arg(m_certificates.path(u"ca.pem"_s),
+                m_certificates.path(u"client.pem"_s), m_certificates.path(u"client.key"_s))));
         QString error;
         const QString token = m_server->enrollmentToken(u"tls node"_s, error);
         QVERIFY2(!token.isEmpty(), qPrintable(error));
@@ -153,16 +162,7 @@ private Q_SLOTS:
     // name (rogue.example), and delivers; the connection is not a handshake failure.
     void theServersOwnSentinelDeliversOverItsTls() {
         QFile log(path(u"own.log"_s));
-        QVERIFY(log.open(QIODevice::WriteOnly));
-        log.close();
-        QFile config(path(u"own-sentinel.yaml"_s));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(u"collector:\n  sources:\n"
-                     u"    - {type: syslog, path: %1, format: rfc3164, start_at: beginning, poll_interval: 50ms}\n"
-                     u"transmitter:\n  batch_size: 100\n  batch_timeout: 20ms\n  initial_backoff: 100ms\n"
-                     u"  max_backoff: 500ms\n"_s.arg(path(u"own.log"_s))
-                         .toUtf8());
-        config.close();
+        QVERIFY(writeSentinelConfig(u"own-sentinel.yaml"_s, log, {}));
 
         ServerProcess own(QStringLiteral(VANOPTICOND_PATH), path(u"own-server"_s));
         const QList<QSslCertificate> certificate = QSslCertificate::fromPath(m_certificates.path(u"rogue.pem"_s));

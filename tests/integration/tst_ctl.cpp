@@ -266,7 +266,7 @@ private Q_SLOTS:
         QVERIFY(result[u"compression_ratio"_s].toDouble() > 1.0);
         QCOMPARE(result[u"ingest_events"_s].toInt(), 3000);
         QCOMPARE(result[u"ingest_stored"_s].toInt() + result[u"ingest_rejected"_s].toInt(), 3000);
-        QCOMPARE(result[u"ingest_rejected"_s].toInt(), 0); // generated from the last hour: all fresh
+        QCOMPARE(result[u"ingest_rejected"_s].toInt(), 0); // a log that ends now: all fresh
         QCOMPARE(result[u"replay_events"_s].toInt(), 300); // the first tenth of 30 frames
         QCOMPARE(result[u"replay_duplicates"_s].toInt(), 300);
     }

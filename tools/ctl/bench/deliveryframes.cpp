@@ -6,6 +6,7 @@
 #include "sentinel/transmit/batchenvelope.h"
 #include "shared/wire/codec.h"
 
+#include <ctime>
 #include <span>
 
 namespace vanopticon::ctl {
@@ -14,6 +15,10 @@ Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t s
     Frames out;
     out.eventsPerFrame = batchSize;
     LogGenerator generator("rfc3164", seed);
+    // The log ends about now, so the server's window (7 days back) takes every event of up to
+    // ~2 million; more reach back further and the oldest are refused as too old.
+    const auto totalLines = static_cast<std::int64_t>(frameCount * batchSize);
+    generator.startAt(std::int64_t(std::time(nullptr)) - totalLines / std::int64_t(LogGenerator::kLinesPerSecond) - 60);
     sentinel::LineParser parser(sentinel::LineFormat::Rfc3164, sentinel::SyslogContext::fromSystem());
     std::uint64_t sequence = 0;
     std::string lines;

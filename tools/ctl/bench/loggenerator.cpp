@@ -55,7 +55,7 @@ std::string LogGenerator::randomAddress() {
 void LogGenerator::tick() {
     if (m_wallClock)
         m_second = std::time(nullptr);
-    else if (m_random() % 4 == 0)
+    else if (m_random() % kLinesPerSecond == 0)
         ++m_second;
 }
 

@@ -30,6 +30,10 @@ public:
     // Stamp lines with the current time instead of a clock that advances a second every few lines
     // (for writing a live log: that clock would run days ahead at high rates).
     void useWallClock() { m_wallClock = true; }
+    // The simulated clock advances about a second every kLinesPerSecond lines, from an hour ago
+    // unless set here (seconds since the epoch).
+    static constexpr std::size_t kLinesPerSecond = 4;
+    void startAt(std::int64_t second) { m_second = second; }
     // Appends `count` lines (each ending in '\n') to `out`.
     void generate(std::size_t count, std::string &out);
 

@@ -63,6 +63,10 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
             {{"reason", "awaiting_resend"}});
         out.sample("vanopticon_ingest_batches_dropped_total", static_cast<double>(channel.orphaned),
             {{"reason", "connection_closed"}});
+        out.family("vanopticon_ingest_batches_refused_unparsed_total", "counter",
+            "Of the batches answered Busy or dropped awaiting a resend: those refused from their header alone, "
+            "before their events were parsed.");
+        out.sample("vanopticon_ingest_batches_refused_unparsed_total", static_cast<double>(channel.refusedUnparsed));
     }
     if (sources.tlsHandshakeFailures)
         counter("vanopticon_tls_handshake_failures_total",

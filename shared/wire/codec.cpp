@@ -111,8 +111,12 @@ Result<ArenaEnvelope> decodeArenaEnvelope(std::string_view frame, std::size_t ma
     auto plain = decompress(frame, maxBytes);
     if (!plain)
         return plain.error();
-    ArenaEnvelope envelope(plain->size() + plain->size() / 2);
-    if (auto parsed = parseEnvelope(*plain, *envelope); !parsed)
+    return parseArenaEnvelope(*plain);
+}
+
+Result<ArenaEnvelope> parseArenaEnvelope(std::string_view plain) {
+    ArenaEnvelope envelope(plain.size() + plain.size() / 2);
+    if (auto parsed = parseEnvelope(plain, *envelope); !parsed)
         return parsed.error();
     return envelope;
 }

@@ -37,7 +37,7 @@ public:
     v1::Envelope *operator->() const { return m_envelope; }
 
 private:
-    friend Result<ArenaEnvelope> decodeArenaEnvelope(std::string_view frame, std::size_t maxBytes);
+    friend Result<ArenaEnvelope> parseArenaEnvelope(std::string_view envelope);
     explicit ArenaEnvelope(std::size_t firstBlockBytes);
 
     std::unique_ptr<google::protobuf::Arena> m_arena;
@@ -45,6 +45,8 @@ private:
 };
 
 Result<ArenaEnvelope> decodeArenaEnvelope(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
+// The second half of decodeArenaEnvelope: a serialized Envelope, already decompressed.
+Result<ArenaEnvelope> parseArenaEnvelope(std::string_view envelope);
 
 // Event model ↔ protobuf, at the boundary only.
 void toProto(const Event &event, v1::Event &out);

@@ -103,6 +103,9 @@ private Q_SLOTS:
         QVERIFY2(queue.peakEvents >= 500, qPrintable(u"peak %1: the queue was never used"_s.arg(queue.peakEvents)));
         QCOMPARE(queue.events, std::size_t(0));
         QVERIFY(counters.busy > 0);
+        // Those refused while the queue was full were refused from their header, unparsed.
+        QVERIFY(counters.refusedUnparsed > 0);
+        QVERIFY(counters.refusedUnparsed <= counters.busy + counters.awaitingResend);
         quint64 busyHeard = 0;
         for (auto &node : nodes)
             busyHeard += node->transmitter->counters().busy;

@@ -17,7 +17,7 @@ IngestQueue::IngestQueue(std::size_t maxEvents, Processor processor, QObject *pa
 
 bool IngestQueue::offer(Item &&item) {
     const auto events = static_cast<std::size_t>(item.batch().events_size());
-    if (!m_items.empty() && m_events + events > m_maxEvents)
+    if (!hasRoomFor(events))
         return false;
     m_events += events;
     m_peakEvents = std::max(m_peakEvents, m_events);

@@ -47,6 +47,8 @@ public:
     // Takes the batch unless the events already waiting plus its own would pass maxEvents. An
     // empty queue takes any batch, so one larger than the limit still goes through on its own.
     bool offer(Item &&item);
+    // Whether offer() would take a batch of `events` now.
+    bool hasRoomFor(std::size_t events) const { return m_items.empty() || m_events + events <= m_maxEvents; }
     // Drops the session's batches from this sequence on (the node was asked to send them again);
     // returns how many.
     std::size_t discard(const SentinelSession *session, quint64 fromSequence);

@@ -77,6 +77,7 @@ public:
         quint64 busy = 0; // batches answered Busy: the queue was full, or storing them failed
         quint64 ingestFailures = 0; // batches the handler could not store
         quint64 awaitingResend = 0; // batches dropped because an earlier one of their node must come first
+        quint64 refusedUnparsed = 0; // of the busy and awaiting-resend ones: refused before their events were parsed
         quint64 orphaned = 0; // queued batches dropped because their connection closed (sent again later)
     };
     const Counters &counters() const { return m_counters; }

@@ -94,8 +94,17 @@ void SentinelSession::refuse(const QString &code, const QString &message) {
 void SentinelSession::onBinaryMessage(const QByteArray &frame) {
     if (m_closing)
         return;
-    auto envelope
-        = wire::decodeArenaEnvelope(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
+    auto plain = wire::decompress(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
+    if (!plain) {
+        ++m_gateway.m_counters.badFrames;
+        refuse(u"bad_frame"_s, QString::fromStdString(plain.error().message));
+        return;
+    }
+    if (!m_nodeId.isEmpty()) {
+        if (const std::optional<wire::BatchHeader> header = wire::peekBatch(*plain); header && !wouldTake(*header))
+            return; // refused before parsing its events: they are not wanted now
+    }
+    auto envelope = wire::parseArenaEnvelope(*plain);
     if (!envelope) {
         ++m_gateway.m_counters.badFrames;
         refuse(u"bad_frame"_s, QString::fromStdString(envelope.error().message));
@@ -206,6 +215,23 @@ void SentinelSession::welcome(quint64 lastAckedBatch) {
     envelope.mutable_welcome()->set_last_acked_batch(lastAckedBatch);
     send(envelope);
     m_gateway.sessionAuthenticated(this);
+}
+
+bool SentinelSession::wouldTake(const wire::BatchHeader &header) {
+    // The same decisions as handleBatch() and the queue's offer(), made before parsing.
+    const bool awaitingAnother = m_resendFrom && header.batchSequence != *m_resendFrom;
+    if (!awaitingAnother && m_gateway.m_queue.hasRoomFor(header.events))
+        return true;
+    m_deadline.start(kIdleTimeout);
+    ++m_gateway.m_counters.batches;
+    ++m_gateway.m_counters.refusedUnparsed;
+    if (awaitingAnother) {
+        ++m_gateway.m_counters.awaitingResend;
+        return false;
+    }
+    m_resendFrom.reset(); // it is the one asked for, if any: asked for again
+    askResendFrom(header.batchSequence);
+    return false;
 }
 
 void SentinelSession::handleBatch(wire::ArenaEnvelope &&envelope) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "shared/wire/batchpeek.h"
 #include "shared/wire/codec.h"
 
 #include <QObject>
@@ -41,6 +42,9 @@ private:
     void handleEnroll(const v1::Enroll &enroll);
     void handleAuthenticate(const v1::Authenticate &authenticate);
     void handleBatch(wire::ArenaEnvelope &&envelope); // one carrying a batch
+    // Before a batch's events are parsed: whether it is wanted now. One the queue has no room
+    // for is answered Busy, one sent before the node saw a Busy is dropped (it comes again).
+    bool wouldTake(const wire::BatchHeader &header);
     void welcome(quint64 lastAckedBatch);
 
     SentinelGateway &m_gateway;

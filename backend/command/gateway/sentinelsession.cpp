@@ -5,6 +5,7 @@
 #include "command/gateway/sentinelgateway.h"
 #include "shared/bus/eventbus.h"
 #include "shared/crypto/crypto.h"
+#include "shared/wire/batchpeek.h"
 #include "shared/wire/codec.h"
 #include "shared/wire/domains.h"
 #include "storage/auditlog.h"
@@ -101,8 +102,14 @@ void SentinelSession::onBinaryMessage(const QByteArray &frame) {
         return;
     }
     if (!m_nodeId.isEmpty()) {
-        if (const std::optional<wire::BatchHeader> header = wire::peekBatch(*plain); header && !wouldTake(*header))
-            return; // refused before parsing its events: they are not wanted now
+        // A batch not wanted now is refused from its header, before its events are parsed.
+        if (const std::optional<wire::BatchHeader> header = wire::peekBatch(*plain);
+            header && !admit(header->batchSequence, header->events)) {
+            m_deadline.start(kIdleTimeout);
+            ++m_gateway.m_counters.batches;
+            ++m_gateway.m_counters.refusedUnparsed;
+            return;
+        }
     }
     auto envelope = wire::parseArenaEnvelope(*plain);
     if (!envelope) {
@@ -217,20 +224,18 @@ void SentinelSession::welcome(quint64 lastAckedBatch) {
     m_gateway.sessionAuthenticated(this);
 }
 
-bool SentinelSession::wouldTake(const wire::BatchHeader &header) {
-    // The same decisions as handleBatch() and the queue's offer(), made before parsing.
-    const bool awaitingAnother = m_resendFrom && header.batchSequence != *m_resendFrom;
-    if (!awaitingAnother && m_gateway.m_queue.hasRoomFor(header.events))
-        return true;
-    m_deadline.start(kIdleTimeout);
-    ++m_gateway.m_counters.batches;
-    ++m_gateway.m_counters.refusedUnparsed;
-    if (awaitingAnother) {
-        ++m_gateway.m_counters.awaitingResend;
-        return false;
+bool SentinelSession::admit(quint64 sequence, std::size_t events) {
+    if (m_resendFrom) {
+        // Sent before the node saw our Busy; it sends them again after the one asked for.
+        if (sequence != *m_resendFrom) {
+            ++m_gateway.m_counters.awaitingResend;
+            return false;
+        }
+        m_resendFrom.reset();
     }
-    m_resendFrom.reset(); // it is the one asked for, if any: asked for again
-    askResendFrom(header.batchSequence);
+    if (m_gateway.m_queue.hasRoomFor(events))
+        return true;
+    askResendFrom(sequence);
     return false;
 }
 
@@ -241,14 +246,8 @@ void SentinelSession::handleBatch(wire::ArenaEnvelope &&envelope) {
         return;
     }
     const quint64 sequence = envelope->batch().batch_sequence();
-    if (m_resendFrom) {
-        // Sent before the node saw our Busy; it sends them again after the one asked for.
-        if (sequence != *m_resendFrom) {
-            ++m_gateway.m_counters.awaitingResend;
-            return;
-        }
-        m_resendFrom.reset();
-    }
+    if (!admit(sequence, static_cast<std::size_t>(envelope->batch().events_size())))
+        return;
     if (!m_gateway.m_queue.offer(IngestQueue::Item {this, m_nodeId, std::move(envelope)}))
         askResendFrom(sequence);
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "shared/wire/batchpeek.h"
 #include "shared/wire/codec.h"
 
 #include <QObject>
@@ -42,9 +41,10 @@ private:
     void handleEnroll(const v1::Enroll &enroll);
     void handleAuthenticate(const v1::Authenticate &authenticate);
     void handleBatch(wire::ArenaEnvelope &&envelope); // one carrying a batch
-    // Before a batch's events are parsed: whether it is wanted now. One the queue has no room
-    // for is answered Busy, one sent before the node saw a Busy is dropped (it comes again).
-    bool wouldTake(const wire::BatchHeader &header);
+    // Whether a batch is wanted now (asked before its events are parsed, when its header can be
+    // read, and again by handleBatch). One sent before the node saw a Busy is dropped (it comes
+    // again); one the queue has no room for is answered Busy.
+    bool admit(quint64 sequence, std::size_t events);
     void welcome(quint64 lastAckedBatch);
 
     SentinelGateway &m_gateway;

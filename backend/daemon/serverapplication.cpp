@@ -166,11 +166,11 @@ Result<void> ServerApplication::start() {
 
     // The sentinel channel.
     command::GatewayHandlers handlers;
-    handlers.batch = [&p](const QString &nodeId, const v1::EventBatch &batch) -> Result<command::IngestOutcome> {
+    handlers.batch = [&p](const QString &nodeId, wire::IncomingBatch &batch) -> Result<command::IngestOutcome> {
         auto result = p.ingestor->ingest(nodeId, batch);
         if (!result)
             return result.error();
-        p.deliveryDelay.record(nodeId.toStdString(), batch.collected_unix_ms(), storage::nowMs(), result->stored);
+        p.deliveryDelay.record(nodeId.toStdString(), batch.collectedUnixMs, storage::nowMs(), result->stored);
         if (result->rejected > 0) {
             qWarning("ingest: %u events from node %s refused (invalid, or older than server.max_event_age)",
                 result->rejected, qPrintable(nodeId));

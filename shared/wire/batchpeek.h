@@ -15,10 +15,13 @@ struct BatchHeader {
     std::size_t events = 0;
 };
 
-// Reads the header of a serialized (decompressed) Envelope whose only content is one EventBatch,
-// as sentinels send them, walking the protobuf encoding without parsing the events: a batch the
-// server cannot take now costs no parsing. Anything else (another body, several bodies, a
-// malformed encoding) gives nullopt and is left to the full parse, which is the authority.
-std::optional<BatchHeader> peekBatch(std::string_view envelope);
+// The serialized EventBatch of an Envelope (decompressed) whose only content is that batch, as
+// sentinels send them; nullopt for any other envelope (another body, several bodies, a malformed
+// encoding), which is left to the full parse.
+std::optional<std::string_view> soleBatchBody(std::string_view envelope);
+
+// Reads the header of a serialized EventBatch, walking protobuf's encoding without parsing the
+// events: a batch the server cannot take now costs no parsing. nullopt for a malformed encoding.
+std::optional<BatchHeader> peekBatch(std::string_view batch);
 
 } // namespace vanopticon::wire

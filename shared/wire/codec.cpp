@@ -127,17 +127,12 @@ bool isAcceptableFieldName(std::string_view name) {
     return std::all_of(name.begin(), name.end(), isFieldNameChar);
 }
 
-namespace {
-
-// Fields carried in the core members of v1::Event rather than in `fields`.
-constexpr FieldId kCoreFields[] = {field::EventType, field::Category, field::Host, field::Service, field::Message,
-    field::Raw, field::SourceType, field::Severity};
-
-bool isCore(FieldId id) {
+bool isCoreField(FieldId id) {
+    // Carried in the core members of v1::Event rather than in `fields`.
+    static constexpr FieldId kCoreFields[] = {field::EventType, field::Category, field::Host, field::Service,
+        field::Message, field::Raw, field::SourceType, field::Severity};
     return std::find(std::begin(kCoreFields), std::end(kCoreFields), id) != std::end(kCoreFields);
 }
-
-} // namespace
 
 void toProto(const Event &event, v1::Event &out) {
     out.set_sequence(event.sequence);
@@ -155,55 +150,13 @@ void toProto(const Event &event, v1::Event &out) {
     set(field::Raw, out.mutable_raw());
     set(field::SourceType, out.mutable_source_type());
     for (const Field &f : event.fields()) {
-        if (isCore(f.id))
+        if (isCoreField(f.id))
             continue;
         v1::Field *pf = out.add_fields();
         const std::string_view name = fieldName(f.id);
         pf->set_name(name.data(), name.size());
         pf->set_value(f.value.data(), f.value.size());
     }
-}
-
-Result<void> fromProto(const v1::Event &in, EventBatch &batch, FromProtoStats *stats) {
-    if (in.event_type().empty())
-        return makeError("event " + std::to_string(in.sequence()) + " has no event_type");
-    if (in.timestamp_unix_nanos() <= 0)
-        return makeError("event " + std::to_string(in.sequence()) + " has no timestamp");
-    if (in.severity() < v1::SEVERITY_INFO || in.severity() > v1::SEVERITY_CRITICAL)
-        return makeError("event " + std::to_string(in.sequence()) + " has an unknown severity");
-
-    Event &event = batch.addEvent();
-    event.sequence = in.sequence();
-    event.timestampNs = in.timestamp_unix_nanos();
-    event.severity = static_cast<Severity>(in.severity());
-    const auto setIfAny = [&](FieldId id, const std::string &value) {
-        if (!value.empty())
-            batch.setField(event, id, value);
-    };
-    setIfAny(field::EventType, in.event_type());
-    setIfAny(field::Category, in.category());
-    setIfAny(field::Host, in.host());
-    setIfAny(field::Service, in.service());
-    setIfAny(field::Message, in.message());
-    setIfAny(field::Raw, in.raw());
-    setIfAny(field::SourceType, in.source_type());
-    for (const v1::Field &f : in.fields()) {
-        if (!isAcceptableFieldName(f.name())) {
-            if (stats)
-                ++stats->fieldsDropped;
-            continue;
-        }
-        const std::optional<FieldId> id = FieldRegistry::instance().tryIntern(f.name());
-        if (!id) {
-            if (stats)
-                ++stats->fieldsDropped;
-            continue;
-        }
-        if (isCore(*id))
-            continue; // core fields only travel in their own members
-        batch.setField(event, *id, f.value());
-    }
-    return {};
 }
 
 } // namespace vanopticon::wire

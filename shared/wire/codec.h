@@ -48,15 +48,12 @@ Result<ArenaEnvelope> decodeArenaEnvelope(std::string_view frame, std::size_t ma
 // The second half of decodeArenaEnvelope: a serialized Envelope, already decompressed.
 Result<ArenaEnvelope> parseArenaEnvelope(std::string_view envelope);
 
-// Event model ↔ protobuf, at the boundary only.
+// Event model → protobuf, at the boundary only (the way back is decodeBatch(), batchdecoder.h).
 void toProto(const Event &event, v1::Event &out);
 
-struct FromProtoStats {
-    // Fields whose name was not acceptable (isAcceptableFieldName) or found the field table full.
-    std::size_t fieldsDropped = 0;
-};
-// Appends the event to the batch. Refuses events without an event_type or a timestamp.
-Result<void> fromProto(const v1::Event &in, EventBatch &batch, FromProtoStats *stats = nullptr);
+// Fields an Event carries in its own members on the wire (event_type … source_type, severity),
+// never in `fields`.
+bool isCoreField(FieldId id);
 
 // Field names from the network are interned only when they look like field names
 // (letters, digits, '_', '.', '-', at most 64 bytes), so a hostile peer cannot grow the table with junk.

@@ -75,9 +75,9 @@ private Q_SLOTS:
         ChannelServer server(m_dir.filePath(u"full.db"_s), crypto::SigningKey::generate());
         server.maxQueuedEvents = 1000;
         std::map<QString, std::vector<quint64>> storedBatches; // by node, in the order stored
-        server.beforeStore = [&](const QString &nodeId, const v1::EventBatch &batch) -> Result<void> {
+        server.beforeStore = [&](const QString &nodeId, const wire::IncomingBatch &batch) -> Result<void> {
             QThread::msleep(2); // a slow disk
-            storedBatches[nodeId].push_back(batch.batch_sequence());
+            storedBatches[nodeId].push_back(batch.batchSequence);
             return {};
         };
         QVERIFY(server.start());
@@ -133,9 +133,9 @@ private Q_SLOTS:
         ChannelServer server(m_dir.filePath(u"fail.db"_s), crypto::SigningKey::generate());
         std::vector<quint64> attempts;
         bool failed = false;
-        server.beforeStore = [&](const QString &, const v1::EventBatch &batch) -> Result<void> {
-            attempts.push_back(batch.batch_sequence());
-            if (batch.batch_sequence() == 3 && !failed) {
+        server.beforeStore = [&](const QString &, const wire::IncomingBatch &batch) -> Result<void> {
+            attempts.push_back(batch.batchSequence);
+            if (batch.batchSequence == 3 && !failed) {
                 failed = true;
                 return makeError("disk I/O error (injected)");
             }

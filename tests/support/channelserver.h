@@ -33,7 +33,8 @@ struct ChannelServer {
     std::size_t maxQueuedEvents = vanopticon::command::IngestQueue::kDefaultMaxEvents;
     std::optional<QSslConfiguration> tls; // set before start(): the listener speaks TLS (wss://)
     // Runs before each batch is stored; an error fails the batch (not stored, not acknowledged).
-    std::function<vanopticon::Result<void>(const QString &nodeId, const vanopticon::v1::EventBatch &batch)> beforeStore;
+    std::function<vanopticon::Result<void>(const QString &nodeId, const vanopticon::wire::IncomingBatch &batch)>
+        beforeStore;
 
     ChannelServer(const QString &dbPath, vanopticon::crypto::SigningKey serverKey)
         : key(std::move(serverKey)) {
@@ -44,24 +45,21 @@ struct ChannelServer {
     bool start(quint16 wantedPort = 0) {
         using namespace vanopticon;
         command::GatewayHandlers handlers;
-        handlers.batch = [this](const QString &nodeId, const v1::EventBatch &batch) -> Result<command::IngestOutcome> {
+        handlers.batch = [this](const QString &nodeId, wire::IncomingBatch &batch) -> Result<command::IngestOutcome> {
             if (beforeStore) {
                 if (auto ok = beforeStore(nodeId, batch); !ok)
                     return ok.error();
             }
-            EventBatch events;
-            for (const v1::Event &e : batch.events())
-                (void)wire::fromProto(e, events);
             // As the Ingestor does: the events and the node's last batch in one transaction.
             storage::StoredBatch stored;
             auto done = db.transaction([&]() -> Result<void> {
                 storage::EventRepository repository(db);
-                auto inserted = repository.insertBatch(nodeId, events, 1);
+                auto inserted = repository.insertBatch(nodeId, batch.events, 1);
                 if (!inserted)
                     return inserted.error();
                 stored = std::move(*inserted);
                 storage::NodeRepository nodes(db);
-                return nodes.recordBatch(nodeId, batch.batch_sequence(), qint64(stored.stored), 1);
+                return nodes.recordBatch(nodeId, batch.batchSequence, qint64(stored.stored), 1);
             });
             if (!done)
                 return done.error();

@@ -4,7 +4,6 @@
 #include "analysis/alert/alertmanager.h"
 #include "analysis/correlate/correlationengine.h"
 #include "analysis/sigma/service/sigmaservice.h"
-#include "shared/wire/codec.h"
 #include "storage/database.h"
 #include "storage/events.h"
 #include "storage/json.h"
@@ -24,33 +23,38 @@ Ingestor::Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertM
     , m_sigma(sigma) {
 }
 
-Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatch &batch) {
+Result<IngestResult> Ingestor::ingest(const QString &nodeId, wire::IncomingBatch &batch) {
     ++m_counters.batches;
     IngestResult result;
     const qint64 nowMs = storage::nowMs();
     const std::int64_t oldestNs = (nowMs - m_maxAge.count()) * 1'000'000;
     const std::int64_t newestNs = (nowMs + std::chrono::milliseconds(kMaxAhead).count()) * 1'000'000;
 
-    EventBatch events;
-    const auto reject = [&](const std::string &reason) {
-        ++result.rejected;
-        ++m_counters.rejectedByReason[reason];
+    std::size_t tooOld = 0;
+    std::size_t inFuture = 0;
+    std::erase_if(batch.events.events(), [&](const Event &event) {
+        if (event.timestampNs < oldestNs) {
+            ++tooOld;
+            return true;
+        }
+        if (event.timestampNs > newestNs) {
+            ++inFuture;
+            return true;
+        }
+        return false;
+    });
+    const auto reject = [&](const char *reason, std::size_t count) {
+        if (count == 0)
+            return;
+        result.rejected += static_cast<quint32>(count);
+        m_counters.rejectedByReason[reason] += count;
     };
-    wire::FromProtoStats conversion;
-    for (const v1::Event &in : batch.events()) {
-        if (in.timestamp_unix_nanos() > 0 && in.timestamp_unix_nanos() < oldestNs) {
-            reject("too_old");
-            continue;
-        }
-        if (in.timestamp_unix_nanos() > newestNs) {
-            reject("in_future");
-            continue;
-        }
-        if (auto converted = wire::fromProto(in, events, &conversion); !converted)
-            reject(in.event_type().empty() ? "missing_event_type" : "invalid_event");
-    }
-
-    m_counters.fieldsDropped += conversion.fieldsDropped;
+    reject("missing_event_type", batch.missingEventType);
+    reject("invalid_event", batch.invalid);
+    reject("too_old", tooOld);
+    reject("in_future", inFuture);
+    m_counters.fieldsDropped += batch.fieldsDropped;
+    const EventBatch &events = batch.events;
 
     storage::StoredBatch stored;
     const auto transaction = m_db.transaction([&]() -> Result<void> {
@@ -59,7 +63,7 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, const v1::EventBatc
             return inserted.error();
         stored = std::move(*inserted);
         storage::NodeRepository nodes(m_db);
-        return nodes.recordBatch(nodeId, batch.batch_sequence(), stored.stored, nowMs);
+        return nodes.recordBatch(nodeId, batch.batchSequence, stored.stored, nowMs);
     });
     if (!transaction)
         return transaction.error();

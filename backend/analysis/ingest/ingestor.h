@@ -2,9 +2,8 @@
 #pragma once
 
 #include "shared/core/result.h"
+#include "shared/wire/batchdecoder.h"
 #include "storage/events.h"
-
-#include "vanopticon/v1/event.pb.h"
 
 #include <QString>
 
@@ -30,9 +29,10 @@ struct IngestResult {
     quint32 rejected = 0; // refused by validation, counted by reason
 };
 
-// The server's entry for event batches from nodes: validates each event, stores the batch in
-// one transaction (so it can be acknowledged), then runs correlation and the Sigma rules (when
-// configured) on what was newly stored and hands their detections to the alert manager.
+// The server's entry for event batches from nodes: refuses events outside the accepted time
+// window (those the decoder left out are counted with them), stores the batch in one transaction (so it can be
+// acknowledged), then runs correlation and the Sigma rules (when configured) on what was newly stored and hands their
+// detections to the alert manager.
 class Ingestor {
 public:
     // Older events are refused ("too_old") unless configured otherwise (server.max_event_age):
@@ -43,7 +43,8 @@ public:
     Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts,
         std::chrono::milliseconds maxAge = kDefaultMaxAge, sigma::SigmaService *sigma = nullptr);
 
-    Result<IngestResult> ingest(const QString &nodeId, const v1::EventBatch &batch);
+    // Events outside the time window are taken out of `batch`.
+    Result<IngestResult> ingest(const QString &nodeId, wire::IncomingBatch &batch);
 
     struct Counters {
         quint64 batches = 0;

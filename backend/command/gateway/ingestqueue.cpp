@@ -16,7 +16,7 @@ IngestQueue::IngestQueue(std::size_t maxEvents, Processor processor, QObject *pa
 }
 
 bool IngestQueue::offer(Item &&item) {
-    const auto events = static_cast<std::size_t>(item.batch().events_size());
+    const std::size_t events = item.batch.received;
     if (!hasRoomFor(events))
         return false;
     m_events += events;
@@ -29,11 +29,11 @@ bool IngestQueue::offer(Item &&item) {
 
 std::size_t IngestQueue::discard(const SentinelSession *session, quint64 fromSequence) {
     const auto stale
-        = [&](const Item &item) { return item.session == session && item.batch().batch_sequence() >= fromSequence; };
+        = [&](const Item &item) { return item.session == session && item.batch.batchSequence >= fromSequence; };
     std::size_t dropped = 0;
     for (const Item &item : m_items) {
         if (stale(item)) {
-            m_events -= static_cast<std::size_t>(item.batch().events_size());
+            m_events -= item.batch.received;
             ++dropped;
         }
     }
@@ -49,7 +49,7 @@ void IngestQueue::processOne() {
     // Out of the queue before processing: the processor may offer more (it runs callbacks).
     Item item = std::move(m_items.front());
     m_items.pop_front();
-    m_events -= static_cast<std::size_t>(item.batch().events_size());
+    m_events -= item.batch.received;
     m_processor(item);
     if (m_items.empty())
         m_turn.stop();

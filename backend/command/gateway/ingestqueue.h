@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "shared/wire/codec.h"
+#include "shared/wire/batchdecoder.h"
 
 #include <QObject>
 #include <QPointer>
@@ -37,8 +37,7 @@ public:
     struct Item {
         QPointer<SentinelSession> session; // null once its connection is gone (the batch is then dropped)
         QString nodeId;
-        wire::ArenaEnvelope envelope; // carries the batch
-        const v1::EventBatch &batch() const { return envelope->batch(); }
+        wire::IncomingBatch batch;
     };
     using Processor = std::function<void(Item &item)>;
 

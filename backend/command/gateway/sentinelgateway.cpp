@@ -57,7 +57,7 @@ void SentinelGateway::sessionAuthenticated(SentinelSession *session) {
 }
 
 void SentinelGateway::ingestQueued(IngestQueue::Item &item) {
-    const quint64 sequence = item.batch().batch_sequence();
+    const quint64 sequence = item.batch.batchSequence;
     // Its connection is gone: the node sends it again after reconnecting. Storing it now could
     // store a later batch while an earlier one of that connection failed, and a node's stored
     // batches must stay a prefix (the welcome's last_acked_batch lets the node drop them all).
@@ -65,7 +65,7 @@ void SentinelGateway::ingestQueued(IngestQueue::Item &item) {
         ++m_counters.orphaned;
         return;
     }
-    auto outcome = m_handlers.batch(item.nodeId, item.batch());
+    auto outcome = m_handlers.batch(item.nodeId, item.batch);
     if (!outcome) {
         ++m_counters.ingestFailures;
         qWarning("gateway: batch %llu from %s not stored: %s", static_cast<unsigned long long>(sequence),

@@ -41,7 +41,7 @@ struct IngestOutcome {
 struct GatewayHandlers {
     // Must store the batch durably before returning: the gateway acknowledges on success. On
     // failure the node is told to send the batch again later (Busy), with everything after it.
-    std::function<Result<IngestOutcome>(const QString &nodeId, const v1::EventBatch &batch)> batch;
+    std::function<Result<IngestOutcome>(const QString &nodeId, wire::IncomingBatch &batch)> batch;
     std::function<void(const QString &nodeId, const v1::Heartbeat &heartbeat)> heartbeat;
     std::function<void(const QString &nodeId, const v1::CommandResult &result)> commandResult;
 };

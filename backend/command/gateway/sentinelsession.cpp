@@ -102,12 +102,10 @@ void SentinelSession::onBinaryMessage(const QByteArray &frame) {
         return;
     }
     if (!m_nodeId.isEmpty()) {
-        // A batch not wanted now is refused from its header, before its events are parsed.
-        if (const std::optional<wire::BatchHeader> header = wire::peekBatch(*plain);
-            header && !admit(header->batchSequence, header->events)) {
+        // What sentinels send: decoded straight from its encoding, without protobuf's messages.
+        if (const std::optional<std::string_view> batch = wire::soleBatchBody(*plain)) {
             m_deadline.start(kIdleTimeout);
-            ++m_gateway.m_counters.batches;
-            ++m_gateway.m_counters.refusedUnparsed;
+            handleBatch(*batch);
             return;
         }
     }
@@ -132,9 +130,14 @@ void SentinelSession::onBinaryMessage(const QByteArray &frame) {
     }
     m_deadline.start(kIdleTimeout);
     switch ((*envelope)->body_case()) {
-    case v1::Envelope::kBatch:
-        handleBatch(std::move(*envelope));
+    case v1::Envelope::kBatch: {
+        // An envelope of another shape (a batch body given twice is merged, for one): decoded
+        // from what protobuf made of it, without the unknown fields it would write out again.
+        v1::EventBatch *batch = (*envelope)->mutable_batch();
+        batch->DiscardUnknownFields();
+        handleBatch(batch->SerializeAsString());
         return;
+    }
     case v1::Envelope::kHeartbeat:
         if (m_gateway.m_handlers.heartbeat)
             m_gateway.m_handlers.heartbeat(m_nodeId, (*envelope)->heartbeat());
@@ -239,17 +242,30 @@ bool SentinelSession::admit(quint64 sequence, std::size_t events) {
     return false;
 }
 
-void SentinelSession::handleBatch(wire::ArenaEnvelope &&envelope) {
+void SentinelSession::handleBatch(std::string_view batch) {
     ++m_gateway.m_counters.batches;
     if (!m_gateway.m_handlers.batch) {
         refuse(u"unavailable"_s, u"the server is not accepting events"_s);
         return;
     }
-    const quint64 sequence = envelope->batch().batch_sequence();
-    if (!admit(sequence, static_cast<std::size_t>(envelope->batch().events_size())))
+    const std::optional<wire::BatchHeader> header = wire::peekBatch(batch);
+    if (!header) {
+        ++m_gateway.m_counters.badFrames;
+        refuse(u"bad_frame"_s, u"malformed event batch"_s);
         return;
-    if (!m_gateway.m_queue.offer(IngestQueue::Item {this, m_nodeId, std::move(envelope)}))
-        askResendFrom(sequence);
+    }
+    if (!admit(header->batchSequence, header->events)) {
+        ++m_gateway.m_counters.refusedUnparsed;
+        return;
+    }
+    auto decoded = wire::decodeBatch(batch);
+    if (!decoded) {
+        ++m_gateway.m_counters.badFrames;
+        refuse(u"bad_frame"_s, QString::fromStdString(decoded.error().message));
+        return;
+    }
+    if (!m_gateway.m_queue.offer(IngestQueue::Item {this, m_nodeId, std::move(*decoded)}))
+        askResendFrom(header->batchSequence);
 }
 
 void SentinelSession::askResendFrom(quint64 batchSequence) {

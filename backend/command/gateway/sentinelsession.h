@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 class QWebSocket;
 
@@ -40,9 +41,10 @@ private:
     void onBinaryMessage(const QByteArray &frame);
     void handleEnroll(const v1::Enroll &enroll);
     void handleAuthenticate(const v1::Authenticate &authenticate);
-    void handleBatch(wire::ArenaEnvelope &&envelope); // one carrying a batch
-    // Whether a batch is wanted now (asked before its events are parsed, when its header can be
-    // read, and again by handleBatch). One sent before the node saw a Busy is dropped (it comes
+    // A serialized EventBatch: decoded and queued if it is wanted now (see admit()), which is
+    // decided from its header, before its events are decoded.
+    void handleBatch(std::string_view batch);
+    // Whether a batch is wanted now. One sent before the node saw a Busy is dropped (it comes
     // again); one the queue has no room for is answered Busy.
     bool admit(quint64 sequence, std::size_t events);
     void welcome(quint64 lastAckedBatch);

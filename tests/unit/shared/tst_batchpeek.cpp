@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// wire::peekBatch against protobuf's own parse: the same sequence and event count for what
-// sentinels send (and for unknown fields, repeated numbers, empty batches), nothing for any
-// other envelope or a malformed one.
+// wire::soleBatchBody and wire::peekBatch against protobuf's own parse: the same sequence and
+// event count for what sentinels send (and for unknown fields, groups, repeated numbers, empty
+// batches), nothing for any other envelope or a malformed one.
 #include "shared/wire/batchpeek.h"
 #include "shared/wire/codec.h"
+#include "support/protobytes.h"
 
 #include <QTest>
 
 using namespace vanopticon;
+using vanopticon::test::varint;
 
 class TestBatchPeek : public QObject {
     Q_OBJECT
@@ -30,14 +32,9 @@ class TestBatchPeek : public QObject {
         return envelope;
     }
 
-    static std::string varint(std::uint64_t value) {
-        std::string out;
-        while (value >= 0x80) {
-            out += char((value & 0x7F) | 0x80);
-            value >>= 7;
-        }
-        out += char(value);
-        return out;
+    static std::optional<wire::BatchHeader> peek(const std::string &envelope) {
+        const std::optional<std::string_view> body = wire::soleBatchBody(envelope);
+        return body ? wire::peekBatch(*body) : std::nullopt;
     }
 
     // What a full parse says, for comparison.
@@ -49,7 +46,7 @@ class TestBatchPeek : public QObject {
     }
 
     static void compare(const std::string &bytes) {
-        const auto peeked = wire::peekBatch(bytes);
+        const auto peeked = peek(bytes);
         const auto full = parsed(bytes);
         QVERIFY(peeked.has_value());
         QVERIFY(full.has_value());
@@ -62,8 +59,8 @@ private Q_SLOTS:
         compare(batchOf(1, 500).SerializeAsString());
         compare(batchOf(std::uint64_t(1) << 62, 3).SerializeAsString()); // a ten-byte varint
         compare(batchOf(7, 0).SerializeAsString());
-        QCOMPARE(wire::peekBatch(batchOf(7, 0).SerializeAsString())->events, std::size_t(0));
-        QCOMPARE(wire::peekBatch(batchOf(9, 500).SerializeAsString())->events, std::size_t(500));
+        QCOMPARE(peek(batchOf(7, 0).SerializeAsString())->events, std::size_t(0));
+        QCOMPARE(peek(batchOf(9, 500).SerializeAsString())->events, std::size_t(500));
     }
 
     // Unknown fields of every wire type are stepped over; a repeated batch_sequence counts by its
@@ -80,28 +77,35 @@ private Q_SLOTS:
         QVERIFY(inner.size() >= 128); // its length takes two varint bytes
         const std::string envelope = std::string("\x32", 1) + varint(inner.size()) + inner;
         compare(envelope);
-        QCOMPARE(wire::peekBatch(envelope)->batchSequence, std::uint64_t(11));
+        QCOMPARE(peek(envelope)->batchSequence, std::uint64_t(11));
+
+        // Groups (field 1 as a group is an unknown field too), nested; closed by another number
+        // or never closed, they are malformed.
+        compare(std::string("\x32\x02\x0b\x0c", 4));
+        compare(std::string("\x32\x06\x0b\x13\x08\x01\x14\x0c", 8));
+        QVERIFY(!peek(std::string("\x32\x02\x0b\x14", 4)));
+        QVERIFY(!parsed(std::string("\x32\x02\x0b\x14", 4)));
+        QVERIFY(!peek(std::string("\x32\x01\x0b", 3)));
+        QVERIFY(!parsed(std::string("\x32\x01\x0b", 3)));
     }
 
     // Other bodies, a batch with something after it, and malformed encodings: left to the full parse.
     void anythingElseIsNotPeeked() {
         v1::Envelope heartbeat;
         heartbeat.mutable_heartbeat()->set_events_sent(3);
-        QVERIFY(!wire::peekBatch(heartbeat.SerializeAsString()));
-        QVERIFY(!wire::peekBatch(""));
+        QVERIFY(!peek(heartbeat.SerializeAsString()));
+        QVERIFY(!peek(""));
 
         const std::string batch = batchOf(4, 10).SerializeAsString();
-        QVERIFY(!wire::peekBatch(batch + heartbeat.SerializeAsString())); // two bodies: the last one wins
-        QVERIFY(!wire::peekBatch(batch + batch)); // repeated: merged by the full parse
+        QVERIFY(!peek(batch + heartbeat.SerializeAsString())); // two bodies: the last one wins
+        QVERIFY(!peek(batch + batch)); // repeated: merged by the full parse
         for (std::size_t cut : {std::size_t(1), std::size_t(2), batch.size() / 2, batch.size() - 1})
-            QVERIFY2(!wire::peekBatch(batch.substr(0, cut)), qPrintable(QString::number(cut)));
+            QVERIFY2(!peek(batch.substr(0, cut)), qPrintable(QString::number(cut)));
 
-        std::string group = std::string("\x32\x02", 2) + std::string("\x0b\x0c", 2); // start/end group
-        QVERIFY(!wire::peekBatch(group));
         std::string longVarint = std::string("\x32\x0b\x08", 3) + std::string(10, '\xff');
-        QVERIFY(!wire::peekBatch(longVarint)); // an eleven-byte varint
+        QVERIFY(!peek(longVarint)); // an eleven-byte varint
         std::string fieldZero = std::string("\x32\x02\x00\x01", 4);
-        QVERIFY(!wire::peekBatch(fieldZero));
+        QVERIFY(!peek(fieldZero));
         QVERIFY(!parsed(fieldZero));
     }
 };

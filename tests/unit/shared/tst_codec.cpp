@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "shared/wire/batchdecoder.h"
 #include "shared/wire/codec.h"
 
 #include <QTest>
@@ -38,17 +39,18 @@ private Q_SLOTS:
         QCOMPARE(decoded->batch().events_size(), 1);
         QCOMPARE(decoded->batch().events(0).event_type(), std::string("auth_failed"));
 
-        EventBatch back;
-        wire::FromProtoStats stats;
-        QVERIFY(wire::fromProto(decoded->batch().events(0), back, &stats).ok());
-        const Event &restored = back.events().front();
+        auto back = wire::decodeBatch(decoded->batch());
+        QVERIFY(back.ok());
+        QCOMPARE(back->batchSequence, std::uint64_t(3));
+        QCOMPARE(back->events.size(), std::size_t(1));
+        const Event &restored = back->events.events().front();
         QCOMPARE(restored.sequence, std::uint64_t(42));
         QCOMPARE(restored.timestampNs, event.timestampNs);
         QVERIFY(restored.severity == Severity::Medium);
         QCOMPARE(restored.value(field::SourceIp), std::string_view("203.0.113.7"));
         QCOMPARE(restored.value(field::Service), std::string_view("sshd"));
         QCOMPARE(restored.value(internField("CustomField")), std::string_view("custom value"));
-        QCOMPARE(stats.fieldsDropped, std::size_t(0));
+        QCOMPARE(back->fieldsDropped, std::size_t(0));
     }
 
     void refusesFramesWithoutDeclaredSize() {
@@ -126,30 +128,41 @@ private Q_SLOTS:
     }
 
     void validatesEventsFromTheWire() {
-        EventBatch batch;
-        v1::Event noType;
-        noType.set_timestamp_unix_nanos(1);
-        QVERIFY(!wire::fromProto(noType, batch).ok());
-        v1::Event noTime;
-        noTime.set_event_type("auth_failed");
-        QVERIFY(!wire::fromProto(noTime, batch).ok());
-        QCOMPARE(batch.size(), std::size_t(0));
+        v1::EventBatch batch;
+        v1::Event *noType = batch.add_events();
+        noType->set_timestamp_unix_nanos(1);
+        v1::Event *noTime = batch.add_events();
+        noTime->set_event_type("auth_failed");
+        v1::Event *badSeverity = batch.add_events();
+        badSeverity->set_event_type("auth_failed");
+        badSeverity->set_timestamp_unix_nanos(1);
+        badSeverity->set_severity(static_cast<v1::Severity>(9));
 
-        v1::Event hostileNames;
-        hostileNames.set_event_type("x");
-        hostileNames.set_timestamp_unix_nanos(1);
-        auto *bad = hostileNames.add_fields();
+        v1::Event *hostileNames = batch.add_events();
+        hostileNames->set_event_type("x");
+        hostileNames->set_timestamp_unix_nanos(1);
+        auto *bad = hostileNames->add_fields();
         bad->set_name("bad name with spaces");
         bad->set_value("v");
-        auto *tooLong = hostileNames.add_fields();
+        auto *tooLong = hostileNames->add_fields();
         tooLong->set_name(std::string(65, 'a'));
-        auto *fine = hostileNames.add_fields();
+        auto *fine = hostileNames->add_fields();
         fine->set_name("Good_Name.1");
         fine->set_value("ok");
-        wire::FromProtoStats stats;
-        QVERIFY(wire::fromProto(hostileNames, batch, &stats).ok());
-        QCOMPARE(stats.fieldsDropped, std::size_t(2));
-        QCOMPARE(batch.events().front().value(internField("Good_Name.1")), std::string_view("ok"));
+        auto *core = hostileNames->add_fields();
+        core->set_name("event_type");
+        core->set_value("not from here");
+
+        auto decoded = wire::decodeBatch(batch);
+        QVERIFY(decoded.ok());
+        QCOMPARE(decoded->received, std::size_t(4));
+        QCOMPARE(decoded->missingEventType, std::size_t(1));
+        QCOMPARE(decoded->invalid, std::size_t(2));
+        QCOMPARE(decoded->fieldsDropped, std::size_t(2));
+        QCOMPARE(decoded->events.size(), std::size_t(1));
+        const Event &taken = decoded->events.events().front();
+        QCOMPARE(taken.value(internField("Good_Name.1")), std::string_view("ok"));
+        QCOMPARE(taken.value(field::EventType), std::string_view("x")); // a core field comes from its member only
     }
 };
 

@@ -7,6 +7,8 @@
 #include "analysis/ingest/ingestor.h"
 #include "analysis/score/threatscorer.h"
 #include "shared/bus/eventbus.h"
+#include "shared/wire/batchdecoder.h"
+#include "shared/wire/batchpeek.h"
 #include "shared/wire/codec.h"
 #include "storage/database.h"
 #include "storage/json.h"
@@ -28,10 +30,17 @@ using Clock = std::chrono::steady_clock;
 Result<void> ingestFrames(analysis::Ingestor &ingestor, const QString &node, const std::vector<std::string> &frames,
     std::size_t first, std::size_t last, IngestFigures &figures, std::uint64_t &duplicates) {
     for (std::size_t i = first; i < last; ++i) {
-        auto envelope = wire::decodeArenaEnvelope(frames[i]); // as the server's gateway decodes
-        if (!envelope)
-            return envelope.error();
-        auto result = ingestor.ingest(node, (*envelope)->batch());
+        // As the server's gateway decodes what sentinels send.
+        auto plain = wire::decompress(frames[i]);
+        if (!plain)
+            return plain.error();
+        const std::optional<std::string_view> body = wire::soleBatchBody(*plain);
+        if (!body)
+            return makeError("a generated frame is not a sole batch");
+        auto batch = wire::decodeBatch(*body);
+        if (!batch)
+            return batch.error();
+        auto result = ingestor.ingest(node, *batch);
         if (!result)
             return result.error();
         figures.stored += result->stored;

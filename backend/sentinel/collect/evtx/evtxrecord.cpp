@@ -2,7 +2,7 @@
 #include "sentinel/collect/evtx/evtxrecord.h"
 
 #include "sentinel/collect/journald/utf8text.h"
-#include "sentinel/parse/keyvalue/utf8.h"
+#include "shared/core/utf8.h"
 
 #include <array>
 #include <optional>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/collect/journald/utf8text.h"
 
-#include "sentinel/parse/keyvalue/utf8.h"
+#include "shared/core/utf8.h"
 
 namespace vanopticon::sentinel {
 

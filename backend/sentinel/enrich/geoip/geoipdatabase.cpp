@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentinel/enrich/geoip/geoipdatabase.h"
 
+#include "shared/core/utf8.h"
+
 #include <maxminddb.h>
 
 #include <netinet/in.h>
@@ -17,44 +19,6 @@ namespace {
 
 // Longer than any real country, city or organisation name; a longer one is a corrupt record.
 constexpr std::size_t kMaxTextBytes = 256;
-
-bool isValidUtf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        std::uint32_t codePoint = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            length = 2;
-            codePoint = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            length = 3;
-            codePoint = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            length = 4;
-            codePoint = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + length > text.size())
-            return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xc0) != 0x80)
-                return false;
-            codePoint = (codePoint << 6) | (next & 0x3f);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-        static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (codePoint < kMinimum[length] || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff))
-            return false;
-        i += length;
-    }
-    return true;
-}
 
 std::string describe(int status) {
     std::string text = MMDB_strerror(status);

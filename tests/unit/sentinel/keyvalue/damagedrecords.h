@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "sentinel/parse/keyvalue/utf8.h"
 #include "sentinel/parse/rfc3164.h"
+#include "shared/core/utf8.h"
 #include "shared/event/event.h"
 #include "shared/wire/codec.h"
 
@@ -60,7 +60,7 @@ inline void checkOne(std::string_view record, const Parse &parse, vanopticon::Ev
     for (const vanopticon::Field &f : event.fields()) {
         QVERIFY2(vanopticon::wire::isAcceptableFieldName(vanopticon::fieldName(f.id)),
             std::string(vanopticon::fieldName(f.id)).c_str());
-        QVERIFY2(vanopticon::sentinel::isValidUtf8(f.value), std::string(vanopticon::fieldName(f.id)).c_str());
+        QVERIFY2(vanopticon::isValidUtf8(f.value), std::string(vanopticon::fieldName(f.id)).c_str());
     }
 }
 

@@ -2,7 +2,7 @@
 #include "sentinel/parse/keyvalue/deviceseverity.h"
 #include "sentinel/parse/keyvalue/keyvalue.h"
 #include "sentinel/parse/keyvalue/keyvalueevent.h"
-#include "sentinel/parse/keyvalue/utf8.h"
+#include "shared/core/utf8.h"
 
 // Hidden from moc, which has no use for it.
 #ifndef Q_MOC_RUN

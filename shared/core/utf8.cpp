@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "sentinel/parse/keyvalue/utf8.h"
+#include "shared/core/utf8.h"
 
 #include <cstdint>
 #include <cstring>
 
-namespace vanopticon::sentinel {
+namespace vanopticon {
 
 namespace {
 
@@ -60,4 +60,4 @@ bool isValidUtf8(std::string_view text) {
     return true;
 }
 
-} // namespace vanopticon::sentinel
+} // namespace vanopticon

@@ -23,6 +23,13 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
         "Fields left out of accepted events: a name that is not [A-Za-z0-9_.-]{1,64}, or a new name when the field "
         "registry is full.",
         sources.ingest.fieldsDropped);
+    out.family("vanopticon_ingest_seconds_total", "counter",
+        "Time the server spent on event batches, by stage: store (validating and storing, until the commit) and "
+        "analysis (correlation, Sigma and alerts on what was stored).");
+    out.sample("vanopticon_ingest_seconds_total", std::chrono::duration<double>(sources.ingest.storing).count(),
+        {{"stage", "store"}});
+    out.sample("vanopticon_ingest_seconds_total", std::chrono::duration<double>(sources.ingest.analysing).count(),
+        {{"stage", "analysis"}});
     counter("vanopticon_alerts_created_total", "Alerts opened.", sources.alerts.created);
     counter("vanopticon_alerts_updated_total", "Detections merged into an open alert.", sources.alerts.updated);
     counter(

@@ -91,6 +91,10 @@ sqlite3 *Database::nativeHandle() {
 void Database::close() {
     if (m_connectionName.isEmpty())
         return;
+    for (sqlite3_stmt *&statement : m_control) {
+        sqlite3_finalize(statement);
+        statement = nullptr;
+    }
     m_checkpointer.reset();
     m_db.close();
     m_db = QSqlDatabase();
@@ -98,18 +102,36 @@ void Database::close() {
     m_connectionName.clear();
 }
 
+Result<void> Database::control(Control which) {
+    static constexpr const char *kStatements[] = {"BEGIN", "COMMIT", "ROLLBACK"};
+    sqlite3 *native = nativeHandle();
+    if (native == nullptr)
+        return makeError("the database is not open");
+    sqlite3_stmt *&statement = m_control[which];
+    if (statement == nullptr
+        && sqlite3_prepare_v3(native, kStatements[which], -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr)
+            != SQLITE_OK) {
+        return makeError(std::string(kStatements[which]) + ": " + sqlite3_errmsg(native));
+    }
+    const int status = sqlite3_step(statement);
+    const std::string message = status == SQLITE_DONE ? std::string() : sqlite3_errmsg(native);
+    sqlite3_reset(statement);
+    if (status != SQLITE_DONE)
+        return makeError(message);
+    return {};
+}
+
 Result<void> Database::transaction(const std::function<Result<void>()> &work) {
-    if (!m_db.transaction())
-        return qtError(u"cannot begin a transaction: "_s + m_db.lastError().text());
+    if (auto begun = control(Begin); !begun)
+        return makeError("cannot begin a transaction: " + begun.error().message);
     Result<void> result = work();
     if (!result) {
-        m_db.rollback();
+        (void)control(Rollback);
         return result;
     }
-    if (!m_db.commit()) {
-        const QString message = m_db.lastError().text();
-        m_db.rollback();
-        return qtError(u"commit failed: "_s + message);
+    if (auto committed = control(Commit); !committed) {
+        (void)control(Rollback); // a COMMIT that failed (busy, I/O) leaves the transaction open
+        return makeError("commit failed: " + committed.error().message);
     }
     return {};
 }

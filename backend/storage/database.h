@@ -8,8 +8,11 @@
 #include <QString>
 #include <QtCore/qstringliteral.h>
 
+#include <array>
 #include <functional>
 #include <memory>
+
+struct sqlite3_stmt;
 
 namespace vanopticon::storage {
 
@@ -46,7 +49,13 @@ public:
     Result<void> transaction(const std::function<Result<void>()> &work);
 
 private:
+    // BEGIN, COMMIT and ROLLBACK, each prepared once: QSqlDatabase::transaction() and commit()
+    // build a query and parse the statement anew each time, and ingestion commits twice a batch.
+    enum Control { Begin, Commit, Rollback };
+    Result<void> control(Control statement);
+
     QSqlDatabase m_db;
+    std::array<sqlite3_stmt *, 3> m_control {}; // by Control; finalized before the connection closes
     QString m_connectionName;
     std::unique_ptr<WalCheckpointer> m_checkpointer; // stopped before the connection closes
     int m_schemaVersion = 0;

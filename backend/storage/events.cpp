@@ -14,27 +14,47 @@ namespace vanopticon::storage {
 
 namespace {
 
-// Fields stored in their own columns rather than in the JSON of the rest.
-bool hasOwnColumn(FieldId id) {
-    return id == field::EventType || id == field::Host || id == field::Message || id == field::Raw;
-}
+// An event as its row stores it: four fields in columns of their own, the rest as one JSON object.
+struct RowText {
+    std::string_view eventType;
+    std::string_view host;
+    std::string_view message;
+    std::string_view raw;
+    std::string_view fields; // in the caller's scratch
+};
 
-std::string_view fieldsJson(const Event &event, std::string &scratch) {
+// One pass over the event's fields (this runs for every stored event).
+RowText rowText(const Event &event, std::string &scratch) {
+    RowText row;
     scratch.clear();
     scratch += '{';
-    bool first = true;
+    const FieldRegistry &registry = FieldRegistry::instance();
     for (const Field &f : event.fields()) {
-        if (hasOwnColumn(f.id))
+        switch (f.id) {
+        case field::EventType:
+            row.eventType = f.value;
             continue;
-        if (!first)
+        case field::Host:
+            row.host = f.value;
+            continue;
+        case field::Message:
+            row.message = f.value;
+            continue;
+        case field::Raw:
+            row.raw = f.value;
+            continue;
+        default:
+            break;
+        }
+        if (scratch.size() > 1)
             scratch += ',';
-        first = false;
-        appendJsonString(scratch, fieldName(f.id));
+        appendJsonString(scratch, registry.name(f.id));
         scratch += ':';
         appendJsonString(scratch, f.value);
     }
     scratch += '}';
-    return scratch;
+    row.fields = scratch;
+    return row;
 }
 
 } // namespace
@@ -60,16 +80,17 @@ Result<StoredBatch> EventRepository::insertBatch(const QString &nodeId, const Ev
     std::string fields;
     NativeStatement &insert = *m_insert;
     for (const Event &event : batch.events()) {
+        const RowText row = rowText(event, fields);
         insert.bind(1, node);
         insert.bind(2, static_cast<std::int64_t>(event.sequence));
         insert.bind(3, event.timestampNs);
         insert.bind(4, std::int64_t {receivedAt});
-        insert.bind(5, event.value(field::EventType));
+        insert.bind(5, row.eventType);
         insert.bind(6, static_cast<std::int64_t>(event.severity));
-        insert.bind(7, event.value(field::Host));
-        insert.bind(8, event.value(field::Message));
-        insert.bind(9, event.value(field::Raw));
-        insert.bind(10, fieldsJson(event, fields));
+        insert.bind(7, row.host);
+        insert.bind(8, row.message);
+        insert.bind(9, row.raw);
+        insert.bind(10, row.fields);
         auto changed = insert.execute();
         if (!changed)
             return changed.error();

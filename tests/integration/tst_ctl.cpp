@@ -269,6 +269,15 @@ private Q_SLOTS:
         QCOMPARE(result[u"ingest_rejected"_s].toInt(), 0); // a log that ends now: all fresh
         QCOMPARE(result[u"replay_events"_s].toInt(), 300); // the first tenth of 30 frames
         QCOMPARE(result[u"replay_duplicates"_s].toInt(), 300);
+        // The stages' times are measured and lie within the whole path's.
+        const double stages = result[u"ingest_decode_seconds"_s].toDouble()
+            + result[u"ingest_store_seconds"_s].toDouble() + result[u"ingest_analysis_seconds"_s].toDouble();
+        QVERIFY(result[u"ingest_decode_seconds"_s].toDouble() > 0);
+        QVERIFY(result[u"ingest_store_seconds"_s].toDouble() > 0);
+        QVERIFY(result[u"ingest_analysis_seconds"_s].toDouble() > 0);
+        QVERIFY(stages <= result[u"ingest_seconds"_s].toDouble());
+        QVERIFY(
+            result[u"ingest_store_events_per_second"_s].toDouble() > result[u"ingest_events_per_second"_s].toDouble());
     }
 };
 

@@ -280,6 +280,9 @@ private Q_SLOTS:
         QCOMPARE(metric(u"vanopticon_events_rejected_total{reason=\"too_old\"}"_s), 1.0);
         QCOMPARE(metric(u"vanopticon_events_rejected_total{reason=\"in_future\"}"_s), 1.0);
         QCOMPARE(metric(u"vanopticon_events_rejected_total{reason=\"missing_event_type\"}"_s), 1.0);
+        // The time those batches took is counted, by stage.
+        QVERIFY(metric(u"vanopticon_ingest_seconds_total{stage=\"store\"}"_s) > 0);
+        QVERIFY(metric(u"vanopticon_ingest_seconds_total{stage=\"analysis\"}"_s) > 0);
 
         // After all of the above, the server is healthy and the node can go on.
         v1::EventBatch more;

@@ -9,8 +9,6 @@
 #include "storage/json.h"
 #include "storage/nodes.h"
 
-#include <QElapsedTimer>
-
 namespace vanopticon::analysis {
 
 Ingestor::Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts,
@@ -24,6 +22,8 @@ Ingestor::Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertM
 }
 
 Result<IngestResult> Ingestor::ingest(const QString &nodeId, wire::IncomingBatch &batch) {
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point started = Clock::now();
     ++m_counters.batches;
     IngestResult result;
     const qint64 nowMs = storage::nowMs();
@@ -65,6 +65,8 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, wire::IncomingBatch
         storage::NodeRepository nodes(m_db);
         return nodes.recordBatch(nodeId, batch.batchSequence, stored.stored, nowMs);
     });
+    const Clock::time_point storedAt = Clock::now();
+    m_counters.storing += storedAt - started;
     if (!transaction)
         return transaction.error();
     result.stored = static_cast<quint32>(stored.stored);
@@ -96,6 +98,7 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, wire::IncomingBatch
         m_sigma->process(*analysed, refs, detections);
     if (!detections.empty())
         m_alerts.onDetections(detections);
+    m_counters.analysing += Clock::now() - storedAt;
     return result;
 }
 

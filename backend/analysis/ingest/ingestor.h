@@ -54,6 +54,10 @@ public:
         // Fields left out of accepted events: a name that is not [A-Za-z0-9_.-]{1,64}, or a new
         // name when the field registry is full.
         quint64 fieldsDropped = 0;
+        // Where the time goes: validating and storing (until the commit), then analysing what
+        // was stored (correlation, Sigma, alerts).
+        std::chrono::nanoseconds storing {0};
+        std::chrono::nanoseconds analysing {0};
     };
     const Counters &counters() const { return m_counters; }
 

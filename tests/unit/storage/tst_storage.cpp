@@ -163,6 +163,42 @@ private Q_SLOTS:
         QVERIFY2(after <= Database::kWalSizeLimitBytes, qPrintable(QString::number(after)));
     }
 
+    // Work that succeeds is committed; work that fails is undone and its error returned; a
+    // transaction cannot begin inside another; the connection is usable after each.
+    void transactionsCommitOrRollBack() {
+        const auto count = [&] {
+            QSqlQuery q(m_db->handle());
+            return q.exec(u"SELECT COUNT(*) FROM nodes"_s) && q.next() ? q.value(0).toInt() : -1;
+        };
+        const auto insertNode = [&](const QString &id) -> Result<void> {
+            QSqlQuery q(m_db->handle());
+            if (!q.exec(u"INSERT INTO nodes (id, hostname, public_key, enrolled_at) VALUES ('"_s + id
+                    + u"', 'h', x'00', 1)"_s))
+                return sqlError(u"insert"_s, q);
+            return {};
+        };
+        QVERIFY(m_db->transaction([&] { return insertNode(u"node_a"_s); }).ok());
+        QCOMPARE(count(), 1);
+
+        auto failed = m_db->transaction([&]() -> Result<void> {
+            if (auto inserted = insertNode(u"node_b"_s); !inserted)
+                return inserted;
+            return makeError("the work failed");
+        });
+        QVERIFY(!failed.ok());
+        QCOMPARE(QString::fromStdString(failed.error().message), u"the work failed"_s);
+        QCOMPARE(count(), 1); // node_b was rolled back
+
+        auto nested = m_db->transaction([&] { return m_db->transaction([&] { return insertNode(u"node_c"_s); }); });
+        QVERIFY(!nested.ok());
+        QVERIFY2(QString::fromStdString(nested.error().message).startsWith(u"cannot begin a transaction"_s),
+            nested.error().message.c_str());
+        QCOMPARE(count(), 1);
+
+        QVERIFY(m_db->transaction([&] { return insertNode(u"node_d"_s); }).ok());
+        QCOMPARE(count(), 2);
+    }
+
     void usersAndSessions() {
         UserRepository users(*m_db);
         QCOMPARE(*users.count(), 0);

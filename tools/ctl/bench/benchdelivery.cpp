@@ -168,6 +168,12 @@ int benchDelivery(const QStringList &arguments) {
         result.insert(u"ingest_rejected"_s, qint64(ingest.rejected));
         result.insert(u"ingest_seconds"_s, ingest.seconds);
         result.insert(u"ingest_events_per_second"_s, double(ingest.events) / ingest.seconds);
+        result.insert(u"ingest_decode_seconds"_s, ingest.decodeSeconds);
+        result.insert(u"ingest_store_seconds"_s, ingest.storeSeconds);
+        result.insert(u"ingest_analysis_seconds"_s, ingest.analysisSeconds);
+        // Ingestion proper, before analysis: decoded, validated, deduplicated, stored.
+        result.insert(
+            u"ingest_store_events_per_second"_s, double(ingest.events) / (ingest.decodeSeconds + ingest.storeSeconds));
         result.insert(u"ingest_alerts_created"_s, qint64(ingest.alertsCreated));
         result.insert(u"ingest_alerts_updated"_s, qint64(ingest.alertsUpdated));
         result.insert(u"ingest_wal_checkpoints"_s, qint64(ingest.walCheckpoints));

@@ -26,10 +26,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Decodes and ingests frames [first, last); adds to `figures` what the ingestor reports.
+// Decodes and ingests frames [first, last); adds to `figures` what the ingestor reports, and the
+// time spent decoding.
 Result<void> ingestFrames(analysis::Ingestor &ingestor, const QString &node, const std::vector<std::string> &frames,
     std::size_t first, std::size_t last, IngestFigures &figures, std::uint64_t &duplicates) {
     for (std::size_t i = first; i < last; ++i) {
+        const auto decodeStarted = Clock::now();
         // As the server's gateway decodes what sentinels send.
         auto plain = wire::decompress(frames[i]);
         if (!plain)
@@ -40,6 +42,7 @@ Result<void> ingestFrames(analysis::Ingestor &ingestor, const QString &node, con
         auto batch = wire::decodeBatch(*body);
         if (!batch)
             return batch.error();
+        figures.decodeSeconds += std::chrono::duration<double>(Clock::now() - decodeStarted).count();
         auto result = ingestor.ingest(node, *batch);
         if (!result)
             return result.error();
@@ -81,6 +84,8 @@ Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, c
         return done.error();
     figures.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     figures.events = figures.stored + figures.rejected + firstDuplicates;
+    figures.storeSeconds = std::chrono::duration<double>(ingestor.counters().storing).count();
+    figures.analysisSeconds = std::chrono::duration<double>(ingestor.counters().analysing).count();
     figures.alertsCreated = alerts.counters().created;
     figures.alertsUpdated = alerts.counters().updated;
 

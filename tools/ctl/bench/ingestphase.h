@@ -16,6 +16,11 @@ struct IngestFigures {
     std::uint64_t stored = 0;
     std::uint64_t rejected = 0;
     double seconds = 0; // decoding, validating, storing, correlating: the server's whole path
+    // Its stages: decoding (zstd, the batch's encoding), validating and storing (until the
+    // commit), analysing what was stored (correlation, alerts).
+    double decodeSeconds = 0;
+    double storeSeconds = 0;
+    double analysisSeconds = 0;
     std::uint64_t replayedEvents = 0; // sent again: all duplicates
     std::uint64_t duplicates = 0;
     double replaySeconds = 0;

@@ -54,6 +54,11 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
     out.sample("vanopticon_ingest_queue_peak_events", static_cast<double>(sources.queue.peakEvents));
     out.family("vanopticon_ingest_queue_max_events", "gauge", "The queue's limit (server.max_queued_events).");
     out.sample("vanopticon_ingest_queue_max_events", static_cast<double>(sources.queue.maxEvents));
+    out.family("vanopticon_ingest_queue_bytes", "gauge", "The waiting events' decoded size.");
+    out.sample("vanopticon_ingest_queue_bytes", static_cast<double>(sources.queue.bytes));
+    out.family("vanopticon_ingest_queue_max_bytes", "gauge",
+        "The limit of that size (4 KiB for each event of server.max_queued_events).");
+    out.sample("vanopticon_ingest_queue_max_bytes", static_cast<double>(sources.queue.maxBytes));
     if (sources.channel != nullptr) {
         const command::SentinelGateway::Counters &channel = *sources.channel;
         out.family("vanopticon_ingest_busy_total", "counter",

@@ -2,6 +2,7 @@
 #include "shared/event/event.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <limits>
 
@@ -63,6 +64,20 @@ void EventBatch::setStoredField(Event &event, FieldId id, std::string_view store
         event.m_fieldCapacity = capacity;
     }
     event.m_fields[event.m_fieldCount++] = Field {id, storedValue};
+}
+
+void EventBatch::setFields(Event &event, std::span<const Field> fields) {
+    assert(event.m_fieldCount == 0);
+    const auto count
+        = static_cast<std::uint16_t>(std::min<std::size_t>(fields.size(), std::numeric_limits<std::uint16_t>::max()));
+    if (count == 0)
+        return;
+    Field *stored = m_arena.allocateArray<Field>(count);
+    for (std::uint16_t i = 0; i < count; ++i)
+        stored[i] = Field {fields[i].id, m_arena.copy(fields[i].value)};
+    event.m_fields = stored;
+    event.m_fieldCount = count;
+    event.m_fieldCapacity = count;
 }
 
 Event &EventBatch::copyFrom(const Event &source) {

@@ -51,6 +51,9 @@ public:
     void setField(Event &event, FieldId id, std::string_view value);
     // Sets a field whose value already lives in this batch's arena (see store()).
     void setStoredField(Event &event, FieldId id, std::string_view storedValue);
+    // Gives an event that has no fields yet all of its fields at once, copying the values into
+    // the arena: one array, and no search for an existing id (the caller made them distinct).
+    void setFields(Event &event, std::span<const Field> fields);
     std::string_view store(std::string_view text) { return m_arena.copy(text); }
 
     std::vector<Event> &events() { return m_events; }

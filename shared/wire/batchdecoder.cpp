@@ -6,6 +6,7 @@
 #include "shared/wire/protoreader.h"
 
 #include <array>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -77,6 +78,38 @@ private:
     std::vector<Entry> m_entries;
 };
 
+// An event's fields as they will be stored: a repeated id keeps its first place and takes the
+// last value (as EventBatch::setField would), found in constant time, so an event of thousands
+// of fields costs no more than their number.
+class EventFields {
+public:
+    void start() {
+        m_fields.clear();
+        ++m_event;
+    }
+    void set(FieldId id, std::string_view value) {
+        if (id >= m_slots.size())
+            m_slots.resize(std::size_t(id) + 1);
+        Slot &slot = m_slots[id];
+        if (slot.event == m_event) {
+            m_fields[slot.index].value = value;
+            return;
+        }
+        slot = Slot {m_event, static_cast<std::uint32_t>(m_fields.size())};
+        m_fields.push_back(Field {id, value});
+    }
+    std::span<const Field> fields() const { return m_fields; }
+
+private:
+    struct Slot {
+        std::uint32_t event = 0; // the slot is current when this is the event being built
+        std::uint32_t index = 0;
+    };
+    std::vector<Slot> m_slots; // by FieldId
+    std::vector<Field> m_fields;
+    std::uint32_t m_event = 0; // counts from 1: a slot never written is stale
+};
+
 // One Event message as read, its strings still views into the encoding.
 struct WireEvent {
     std::uint64_t sequence = 0;
@@ -84,6 +117,7 @@ struct WireEvent {
     std::int32_t severity = 0;
     std::array<std::string_view, kTextFields.size()> texts {};
     std::vector<std::pair<std::string_view, std::string_view>> fields; // name, value; kept for reuse
+    bool tooManyFields = false; // more than kMaxFieldsPerEvent (the rest are not kept)
 
     void clear() {
         sequence = 0;
@@ -91,6 +125,7 @@ struct WireEvent {
         severity = 0;
         texts = {};
         fields.clear();
+        tooManyFields = false;
     }
 };
 
@@ -191,7 +226,10 @@ private:
                 return malformed("bad unknown field in a field");
             }
         }
-        m_event.fields.emplace_back(name, value);
+        if (m_event.fields.size() < kMaxFieldsPerEvent)
+            m_event.fields.emplace_back(name, value);
+        else
+            m_event.tooManyFields = true;
         return {};
     }
 
@@ -203,18 +241,14 @@ private:
             return;
         }
         if (m_event.timestampNs <= 0 || m_event.severity < static_cast<std::int32_t>(Severity::Info)
-            || m_event.severity > static_cast<std::int32_t>(Severity::Critical)) {
+            || m_event.severity > static_cast<std::int32_t>(Severity::Critical) || m_event.tooManyFields) {
             ++m_batch.invalid;
             return;
         }
-        EventBatch &events = m_batch.events;
-        Event &event = events.addEvent();
-        event.sequence = m_event.sequence;
-        event.timestampNs = m_event.timestampNs;
-        event.severity = static_cast<Severity>(m_event.severity);
+        m_fields.start();
         for (std::size_t i = 0; i < kTextFields.size(); ++i) {
             if (!m_event.texts[i].empty())
-                events.setField(event, kTextFields[i], m_event.texts[i]);
+                m_fields.set(kTextFields[i], m_event.texts[i]);
         }
         for (const auto &[name, value] : m_event.fields) {
             const std::optional<FieldId> id = m_names.resolve(name);
@@ -223,13 +257,19 @@ private:
                 continue;
             }
             if (!isCoreField(*id)) // they only travel in the event's own members
-                events.setField(event, *id, value);
+                m_fields.set(*id, value);
         }
+        Event &event = m_batch.events.addEvent();
+        event.sequence = m_event.sequence;
+        event.timestampNs = m_event.timestampNs;
+        event.severity = static_cast<Severity>(m_event.severity);
+        m_batch.events.setFields(event, m_fields.fields());
     }
 
     IncomingBatch m_batch;
     WireEvent m_event;
     FieldNames m_names;
+    EventFields m_fields;
 };
 
 } // namespace

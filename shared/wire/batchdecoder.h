@@ -20,13 +20,19 @@ struct IncomingBatch {
     std::size_t received = 0; // events the batch carried, taken or not
     EventBatch events; // the well-formed ones, in the batch's order
 
-    // Events left out: without an event_type; without a timestamp or with an unknown severity.
+    // Events left out: without an event_type; without a timestamp, with an unknown severity or
+    // with more than kMaxFieldsPerEvent fields.
     std::size_t missingEventType = 0;
     std::size_t invalid = 0;
     // Fields left out of taken events: a name that is not acceptable (isAcceptableFieldName), or a
     // new name when the field table is full.
     std::size_t fieldsDropped = 0;
 };
+
+// No real event has this many fields (a Windows event has dozens). Each field takes at least 6
+// bytes of input and 24 of memory once decoded, so a batch decodes to at most about four times
+// the size of its frame.
+inline constexpr std::size_t kMaxFieldsPerEvent = 4096;
 
 // Decodes a serialized EventBatch straight into the event model, without protobuf's message
 // objects: each string is checked and copied once, into the batch's arena. The bytes are read as

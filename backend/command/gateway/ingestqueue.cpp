@@ -10,6 +10,7 @@ namespace vanopticon::command {
 IngestQueue::IngestQueue(std::size_t maxEvents, Processor processor, QObject *parent)
     : QObject(parent)
     , m_maxEvents(std::max<std::size_t>(maxEvents, 1))
+    , m_maxBytes(m_maxEvents * kBytesPerEvent)
     , m_processor(std::move(processor)) {
     m_turn.setInterval(0);
     connect(&m_turn, &QTimer::timeout, this, &IngestQueue::processOne);
@@ -17,9 +18,11 @@ IngestQueue::IngestQueue(std::size_t maxEvents, Processor processor, QObject *pa
 
 bool IngestQueue::offer(Item &&item) {
     const std::size_t events = item.batch.received;
-    if (!hasRoomFor(events))
+    const std::size_t bytes = bytesOf(item);
+    if (!hasRoomFor(events, bytes))
         return false;
     m_events += events;
+    m_bytes += bytes;
     m_peakEvents = std::max(m_peakEvents, m_events);
     m_items.push_back(std::move(item));
     if (!m_turn.isActive())
@@ -34,6 +37,7 @@ std::size_t IngestQueue::discard(const SentinelSession *session, quint64 fromSeq
     for (const Item &item : m_items) {
         if (stale(item)) {
             m_events -= item.batch.received;
+            m_bytes -= bytesOf(item);
             ++dropped;
         }
     }
@@ -50,6 +54,7 @@ void IngestQueue::processOne() {
     Item item = std::move(m_items.front());
     m_items.pop_front();
     m_events -= item.batch.received;
+    m_bytes -= bytesOf(item);
     m_processor(item);
     if (m_items.empty())
         m_turn.stop();

@@ -22,17 +22,22 @@ struct IngestQueueFigures {
     std::size_t batches = 0;
     std::size_t peakEvents = 0; // the most that ever waited at once
     std::size_t maxEvents = 0; // the limit
+    std::size_t bytes = 0; // the waiting events' decoded size
+    std::size_t maxBytes = 0; // its limit
 };
 
 // Batches received from nodes wait here for ingestion, oldest first, and are handed on one per
 // turn of the event loop, so sockets, the API and heartbeats are served between batches. The
 // queue holds at most maxEvents events: a batch that does not fit is not taken (the session
 // answers Busy and the node sends it again later), so a fleet sending faster than the server
-// stores costs the server a bounded amount of memory, never an unbounded one.
+// stores costs the server a bounded amount of memory, never an unbounded one. The events' decoded
+// size is bounded too, by kBytesPerEvent for each event of the limit: real events take a few
+// hundred bytes, but a node could send batches of one event of thousands of fields each.
 class IngestQueue : public QObject {
     Q_OBJECT
 public:
     static constexpr std::size_t kDefaultMaxEvents = 10'000;
+    static constexpr std::size_t kBytesPerEvent = 4096;
 
     struct Item {
         QPointer<SentinelSession> session; // null once its connection is gone (the batch is then dropped)
@@ -43,24 +48,34 @@ public:
 
     IngestQueue(std::size_t maxEvents, Processor processor, QObject *parent = nullptr);
 
-    // Takes the batch unless the events already waiting plus its own would pass maxEvents. An
-    // empty queue takes any batch, so one larger than the limit still goes through on its own.
+    // Takes the batch unless the events already waiting plus its own would pass maxEvents, or
+    // their decoded size the byte limit. An empty queue takes any batch, so one larger than the
+    // limits still goes through on its own.
     bool offer(Item &&item);
-    // Whether offer() would take a batch of `events` now.
-    bool hasRoomFor(std::size_t events) const { return m_items.empty() || m_events + events <= m_maxEvents; }
+    // Whether offer() would take a batch of `events` of `bytes` decoded now (before a batch is
+    // decoded its size is not known: then whether there is room for its events).
+    bool hasRoomFor(std::size_t events, std::size_t bytes = 0) const {
+        return m_items.empty() || (m_events + events <= m_maxEvents && m_bytes + bytes <= m_maxBytes);
+    }
     // Drops the session's batches from this sequence on (the node was asked to send them again);
     // returns how many.
     std::size_t discard(const SentinelSession *session, quint64 fromSequence);
 
-    IngestQueueFigures figures() const { return {m_events, m_items.size(), m_peakEvents, m_maxEvents}; }
+    IngestQueueFigures figures() const {
+        return {m_events, m_items.size(), m_peakEvents, m_maxEvents, m_bytes, m_maxBytes};
+    }
 
 private:
     void processOne();
 
+    static std::size_t bytesOf(const Item &item) { return item.batch.events.arenaBytes(); }
+
     std::size_t m_maxEvents;
+    std::size_t m_maxBytes;
     Processor m_processor;
     std::deque<Item> m_items;
     std::size_t m_events = 0;
+    std::size_t m_bytes = 0;
     std::size_t m_peakEvents = 0;
     QTimer m_turn; // zero interval: one batch per event-loop iteration while any wait
 };

@@ -38,7 +38,8 @@ Expected expectedFrom(const v1::EventBatch &batch) {
             ++expected.missingEventType;
             continue;
         }
-        if (in.timestamp_unix_nanos() <= 0 || in.severity() < 0 || in.severity() > 4) {
+        if (in.timestamp_unix_nanos() <= 0 || in.severity() < 0 || in.severity() > 4
+            || std::size_t(in.fields_size()) > wire::kMaxFieldsPerEvent) {
             ++expected.invalid;
             continue;
         }
@@ -266,6 +267,48 @@ private Q_SLOTS:
         }
         compareWithProtobuf(std::string("\xa3\x06\xac\x06", 4), "a group closed by another number");
         compareWithProtobuf(std::string("\xa3\x06", 2), "a group never closed");
+    }
+
+    // What protobuf would take but no sentinel sends: an event with more fields than any real one
+    // is left out (counted). Many fields cost time in proportion: 4,096 fields of one name and
+    // 4,096 of distinct names decode alike.
+    void eventsWithTooManyFieldsAreLeftOut() {
+        const auto eventWith = [](std::size_t fields) {
+            std::string event = lengthDelimited(4, "auth_failed") + "\x10\x01";
+            for (std::size_t i = 0; i < fields; ++i)
+                event += lengthDelimited(15, lengthDelimited(1, "User"));
+            return lengthDelimited(2, event);
+        };
+        auto decoded = wire::decodeBatch(eventWith(wire::kMaxFieldsPerEvent) + eventWith(wire::kMaxFieldsPerEvent + 1));
+        QVERIFY(decoded.ok());
+        QCOMPARE(decoded->received, std::size_t(2));
+        QCOMPARE(decoded->events.size(), std::size_t(1));
+        QCOMPARE(decoded->invalid, std::size_t(1));
+        QCOMPARE(decoded->events.events().front().fields().size(), std::size_t(2)); // event_type, User
+
+        std::string distinct = lengthDelimited(4, "auth_failed") + "\x10\x01";
+        for (std::size_t i = 0; i < wire::kMaxFieldsPerEvent; ++i)
+            distinct += lengthDelimited(15, lengthDelimited(1, "Many" + std::to_string(i)) + lengthDelimited(2, "v"));
+        auto many = wire::decodeBatch(lengthDelimited(2, distinct));
+        QVERIFY(many.ok());
+        QCOMPARE(many->events.events().front().fields().size(), wire::kMaxFieldsPerEvent + 1);
+    }
+
+    // A name given twice keeps its first place and takes its last value, as setField() would.
+    void aRepeatedFieldKeepsItsPlaceAndTakesTheLastValue() {
+        const auto entry = [](const char *name, const char *value) {
+            return lengthDelimited(15, lengthDelimited(1, name) + lengthDelimited(2, value));
+        };
+        const std::string event = lengthDelimited(4, "auth_failed") + "\x10\x01" + entry("User", "a")
+            + entry("SourceIp", "192.0.2.1") + entry("User", "b");
+        auto decoded = wire::decodeBatch(lengthDelimited(2, event));
+        QVERIFY(decoded.ok());
+        const std::span<const Field> fields = decoded->events.events().front().fields();
+        QCOMPARE(fields.size(), std::size_t(3));
+        QCOMPARE(fields[0].id, field::EventType);
+        QCOMPARE(fields[1].id, field::User);
+        QCOMPARE(fields[1].value, std::string_view("b"));
+        QCOMPARE(fields[2].id, field::SourceIp);
     }
 
     void stringsMustBeUtf8AsProtobufRequires() {

@@ -117,20 +117,20 @@ Result<NativeStatement *> AlertRepository::prepared(std::optional<NativeStatemen
 }
 
 Result<std::optional<AlertRecord>> AlertRepository::findOpen(const QString &dedupKey) {
-    auto q = NativeStatement::prepare(
-        m_db, withColumns("SELECT ", " FROM alerts WHERE dedup_key = ? AND status = 'open'"));
+    auto q = prepared(m_findOpen, withColumns("SELECT ", " FROM alerts WHERE dedup_key = ? AND status = 'open'"));
     if (!q)
         return q.error();
-    q->bind(1, dedupKey);
-    return firstAlert(*q, "looking up an open alert");
+    (*q)->bind(1, dedupKey);
+    return firstAlert(**q, "looking up an open alert");
 }
 
 Result<std::optional<AlertRecord>> AlertRepository::grow(const QString &dedupKey, const AlertGrowth &growth) {
+    // Updated, then read back by the same unique key within the caller's transaction. Not
+    // UPDATE … RETURNING: SQLite gathers returned rows in a temporary table built for each
+    // statement, which costs more than the second lookup.
     auto q = prepared(m_grow,
-        withColumns("UPDATE alerts SET count = count + ?, first_seen = MIN(first_seen, ?), "
-                    "last_seen = MAX(last_seen, ?), node_id = ?, host = ?, updated_at = ? "
-                    "WHERE dedup_key = ? AND status = 'open' RETURNING ",
-            ""));
+        "UPDATE alerts SET count = count + ?, first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
+        "node_id = ?, host = ?, updated_at = ? WHERE dedup_key = ? AND status = 'open'");
     if (!q)
         return q.error();
     NativeStatement &grow = **q;
@@ -141,7 +141,12 @@ Result<std::optional<AlertRecord>> AlertRepository::grow(const QString &dedupKey
     grow.bind(5, growth.host);
     grow.bind(6, std::int64_t {growth.at});
     grow.bind(7, dedupKey);
-    return firstAlert(grow, "updating an open alert");
+    const auto changed = grow.execute();
+    if (!changed)
+        return makeError("updating an open alert: " + changed.error().message);
+    if (*changed == 0)
+        return std::optional<AlertRecord>();
+    return findOpen(dedupKey);
 }
 
 Result<qint64> AlertRepository::insert(const AlertRecord &alert) {

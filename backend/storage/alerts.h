@@ -59,8 +59,9 @@ public:
         : m_db(db) { }
 
     Result<std::optional<AlertRecord>> findOpen(const QString &dedupKey);
-    // Adds to the open alert with this key in one statement (the counts add up in the database,
-    // not in a copy read before) and returns the alert as it now is; none when none is open.
+    // Adds to the open alert with this key (the counts add up in the database, not in a copy
+    // read before) and returns the alert as it now is; none when none is open. Call it inside a
+    // transaction, so that what is read back is what was written.
     Result<std::optional<AlertRecord>> grow(const QString &dedupKey, const AlertGrowth &growth);
     Result<qint64> insert(const AlertRecord &alert);
     Result<void> update(const AlertRecord &alert);
@@ -79,6 +80,7 @@ private:
 
     Database &m_db;
     std::optional<NativeStatement> m_grow;
+    std::optional<NativeStatement> m_findOpen;
     std::optional<NativeStatement> m_countEvidence;
     std::optional<NativeStatement> m_insertEvidence;
     static constexpr qsizetype kRememberFullAlerts = 100'000; // forgotten all at once above

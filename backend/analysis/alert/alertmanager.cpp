@@ -10,7 +10,6 @@
 #include <QJsonArray>
 
 #include <algorithm>
-#include <map>
 
 using namespace Qt::StringLiterals;
 
@@ -30,27 +29,6 @@ QList<qint64> evidenceIds(const Detection &detection) {
     for (const Evidence &evidence : detection.evidence)
         ids.append(static_cast<qint64>(evidence.eventId));
     return ids;
-}
-
-// Repeats of one group within a batch become one write: counts add up, times widen.
-std::vector<Detection> coalesce(const std::vector<Detection> &detections) {
-    std::vector<Detection> merged;
-    std::map<std::string, std::size_t> index;
-    for (const Detection &detection : detections) {
-        const std::string key = dedupKey(detection);
-        const auto [it, inserted] = index.emplace(key, merged.size());
-        if (inserted) {
-            merged.push_back(detection);
-            continue;
-        }
-        Detection &into = merged[it->second];
-        into.eventCount += detection.eventCount;
-        into.firstSeenNs = std::min(into.firstSeenNs, detection.firstSeenNs);
-        into.lastSeenNs = std::max(into.lastSeenNs, detection.lastSeenNs);
-        into.nodeId = detection.nodeId;
-        into.evidence.insert(into.evidence.end(), detection.evidence.begin(), detection.evidence.end());
-    }
-    return merged;
 }
 
 } // namespace
@@ -75,7 +53,7 @@ void AlertManager::onDetections(const std::vector<Detection> &detections) {
     // are announced once committed.
     std::vector<Change> changes;
     const auto written = m_db.transaction([&]() -> Result<void> {
-        for (const Detection &detection : coalesce(detections)) {
+        for (const Detection &detection : mergeByDedupKey(detections)) {
             if (std::optional<Change> change = apply(detection))
                 changes.push_back(std::move(*change));
         }

@@ -219,14 +219,17 @@ CorrelationEngine::~CorrelationEngine() = default;
 CorrelationEngine::CorrelationEngine(CorrelationEngine &&) noexcept = default;
 CorrelationEngine &CorrelationEngine::operator=(CorrelationEngine &&) noexcept = default;
 
-void CorrelationEngine::process(const EventBatch &batch, std::span<const EventRef> refs, std::vector<Detection> &out) {
+void CorrelationEngine::process(
+    const EventBatch &batch, std::span<const EventRef> refs, std::vector<Detection> &out, Repeats repeats) {
     static const SignalTable kNoSignals;
-    process(batch, refs, kNoSignals, out);
+    process(batch, refs, kNoSignals, out, {}, repeats);
 }
 
 void CorrelationEngine::process(const EventBatch &batch, std::span<const EventRef> refs, const SignalTable &signalTable,
-    std::vector<Detection> &out, std::span<const std::span<const FieldMapping>> fieldMappings) {
+    std::vector<Detection> &out, std::span<const std::span<const FieldMapping>> fieldMappings, Repeats repeats) {
     assert(refs.size() == batch.size());
+    for (const auto &runner : m_runners)
+        runner->beginBatch(repeats);
     assert(signalTable.empty() || signalTable.eventCount() == batch.size());
     const std::vector<Event> &events = batch.events();
     const std::size_t count = std::min(refs.size(), events.size());

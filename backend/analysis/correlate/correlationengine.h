@@ -75,6 +75,12 @@ struct ChainProblem {
 class CorrelationEngine {
 public:
     using Limits = CorrelationLimits;
+    // How a group that keeps firing within one batch is reported (event_count, value_count,
+    // value_sum, value_avg, which fire again on each further event while the condition holds):
+    // a detection for each event, or one per group and batch holding them all (the counts added,
+    // the times widened, the evidence joined, the explanation of the first), as the alert layer
+    // merges them anyway.
+    enum class Repeats { EachEvent, MergedPerBatch };
 
     // The rules and limits must be valid (see validate()), as the loader makes them.
     explicit CorrelationEngine(std::vector<CorrelationRule> rules, Limits limits = Limits());
@@ -94,9 +100,11 @@ public:
     // fields where it lacks one (group-by and value fields), as the Sigma rules that marked it did.
     // Detections are appended to `out` in event order, then those of windows that closed.
     void process(const EventBatch &batch, std::span<const EventRef> refs, const SignalTable &signalTable,
-        std::vector<Detection> &out, std::span<const std::span<const FieldMapping>> fieldMappings = {});
+        std::vector<Detection> &out, std::span<const std::span<const FieldMapping>> fieldMappings = {},
+        Repeats repeats = Repeats::EachEvent);
     // No signals.
-    void process(const EventBatch &batch, std::span<const EventRef> refs, std::vector<Detection> &out);
+    void process(const EventBatch &batch, std::span<const EventRef> refs, std::vector<Detection> &out,
+        Repeats repeats = Repeats::EachEvent);
 
     std::size_t ruleCount() const { return m_runners.size(); }
     // In the order the rules run (emitters first; otherwise as given).

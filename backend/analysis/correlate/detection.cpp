@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "analysis/correlate/detection.h"
 
+#include <algorithm>
+#include <unordered_map>
+
 namespace vanopticon::analysis {
 
 namespace {
@@ -47,6 +50,25 @@ std::string dedupKey(std::string_view ruleId, const std::vector<std::pair<std::s
 
 std::string dedupKey(const Detection &detection) {
     return dedupKey(detection.ruleId, detection.group);
+}
+
+std::vector<Detection> mergeByDedupKey(const std::vector<Detection> &detections) {
+    std::vector<Detection> merged;
+    std::unordered_map<std::string, std::size_t> index;
+    for (const Detection &detection : detections) {
+        const auto [it, inserted] = index.emplace(dedupKey(detection), merged.size());
+        if (inserted) {
+            merged.push_back(detection);
+            continue;
+        }
+        Detection &into = merged[it->second];
+        into.eventCount += detection.eventCount;
+        into.firstSeenNs = std::min(into.firstSeenNs, detection.firstSeenNs);
+        into.lastSeenNs = std::max(into.lastSeenNs, detection.lastSeenNs);
+        into.nodeId = detection.nodeId;
+        into.evidence.insert(into.evidence.end(), detection.evidence.begin(), detection.evidence.end());
+    }
+    return merged;
 }
 
 } // namespace vanopticon::analysis

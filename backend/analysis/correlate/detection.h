@@ -42,4 +42,9 @@ struct Detection {
 std::string dedupKey(std::string_view ruleId, const std::vector<std::pair<std::string, std::string>> &group);
 std::string dedupKey(const Detection &detection);
 
+// Detections with the same dedup key as one, at the place of the first: the counts added, the
+// times widened, the node of the last, the evidence joined, the rest (explanation included) of
+// the first. The alert layer writes a batch's detections this way, one write per alert.
+std::vector<Detection> mergeByDedupKey(const std::vector<Detection> &detections);
+
 } // namespace vanopticon::analysis

@@ -24,6 +24,8 @@ bool EventCountRunner::process(const Event &event, const EventRef &ref, std::uin
         if (!outcome.fired)
             continue;
         fired = true;
+        if (extendEarlier(group, outcome, ref.nodeId, out))
+            continue;
         Detection detection = makeDetection(routed.key, ref.nodeId);
         detection.firstSeenNs = outcome.firstSeenNs;
         detection.lastSeenNs = outcome.lastSeenNs;
@@ -39,8 +41,7 @@ bool EventCountRunner::process(const Event &event, const EventRef &ref, std::uin
             detection.explanation = explain::plural(outcome.eventCount, "event") + " matching " + m_takesText + " from "
                 + describeGroup(detection) + " within " + window + " (threshold " + threshold + ")";
         }
-        out.push_back(std::move(detection));
-        ++m_counters.detectionsEmitted;
+        emit(group, std::move(detection), out);
     }
     return fired;
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "analysis/correlate/eventcounter.h"
 #include "analysis/correlate/eventtime.h"
 #include "analysis/correlate/grouptable.h"
 #include "analysis/correlate/rulerunner.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace vanopticon::analysis {
 
@@ -43,6 +45,31 @@ protected:
         group.newestNs = touched.created ? timestampNs : std::max(group.newestNs, timestampNs);
         group.nodeSlot = nodeSlot;
         return {group, touched.created};
+    }
+
+    // With repeats merged (CorrelationEngine::Repeats): when the group already made a detection
+    // in this batch, what it fired on now is added to that one, as the alert layer would merge
+    // them anyway, and true is returned; no detection is built, no explanation written.
+    bool extendEarlier(
+        Group &group, const CountOutcome &outcome, std::string_view nodeId, std::vector<Detection> &out) {
+        if (!m_mergeRepeats || group.detectionBatch != m_batch)
+            return false;
+        assert(group.detectionIndex < out.size() && out[group.detectionIndex].ruleId == m_rule.id);
+        Detection &earlier = out[group.detectionIndex];
+        earlier.eventCount += outcome.eventCount;
+        earlier.firstSeenNs = std::min(earlier.firstSeenNs, outcome.firstSeenNs);
+        earlier.lastSeenNs = std::max(earlier.lastSeenNs, outcome.lastSeenNs);
+        earlier.nodeId.assign(nodeId);
+        earlier.evidence.insert(earlier.evidence.end(), outcome.evidence.begin(), outcome.evidence.end());
+        ++m_counters.detectionsEmitted;
+        return true;
+    }
+    // Appends the group's detection to the batch's output.
+    void emit(Group &group, Detection detection, std::vector<Detection> &out) {
+        group.detectionBatch = m_batch;
+        group.detectionIndex = out.size();
+        out.push_back(std::move(detection));
+        ++m_counters.detectionsEmitted;
     }
 
     GroupTable<State> m_groups;

@@ -20,6 +20,10 @@ public:
         std::string key;
         std::int64_t newestNs = 0; // the latest event time of the group
         std::uint32_t nodeSlot = 0; // the node of its last event (see NodeClock)
+        // The batch in which the group last made a detection, and that detection's place in the
+        // batch's output (see GroupedRunner::extendEarlier).
+        std::uint64_t detectionBatch = 0;
+        std::size_t detectionIndex = 0;
         State state;
     };
     struct Touched {

@@ -48,6 +48,11 @@ public:
     // their window to close; looks at most at `budget` groups.
     virtual void sweep(const NodeClock &clock, std::size_t budget, std::vector<Detection> &out) = 0;
     virtual std::size_t groupCount() const = 0;
+    // The engine calls this before each batch.
+    void beginBatch(CorrelationEngine::Repeats repeats) {
+        ++m_batch;
+        m_mergeRepeats = repeats == CorrelationEngine::Repeats::MergedPerBatch;
+    }
 
     const CorrelationRule &rule() const { return m_rule; }
     RuleCounters counters() const;
@@ -87,6 +92,8 @@ protected:
     std::size_t m_maxGroupValueBytes;
     std::string m_value;
     RuleCounters m_counters;
+    std::uint64_t m_batch = 0; // numbers the batches, from 1
+    bool m_mergeRepeats = false;
 
 private:
     struct Route {

@@ -38,6 +38,8 @@ bool ValueAggregateRunner::process(const Event &event, const EventRef &ref, std:
         CountOutcome outcome;
         state.unreported.report(m_window.windowStart(state), outcome);
         fired = true;
+        if (extendEarlier(group, outcome, ref.nodeId, out))
+            continue;
         Detection detection = makeDetection(r.key, ref.nodeId);
         detection.firstSeenNs = outcome.firstSeenNs;
         detection.lastSeenNs = outcome.lastSeenNs;
@@ -55,8 +57,7 @@ bool ValueAggregateRunner::process(const Event &event, const EventRef &ref, std:
                 + m_takesText + " from " + describeGroup(detection) + " within " + window + " (condition "
                 + m_conditionText + ")";
         }
-        out.push_back(std::move(detection));
-        ++m_counters.detectionsEmitted;
+        emit(group, std::move(detection), out);
     }
     return fired;
 }

@@ -28,6 +28,8 @@ bool ValueCountRunner::process(const Event &event, const EventRef &ref, std::uin
         if (!outcome.fired)
             continue;
         fired = true;
+        if (extendEarlier(group, outcome, ref.nodeId, out))
+            continue;
         Detection detection = makeDetection(r.key, ref.nodeId);
         detection.firstSeenNs = outcome.firstSeenNs;
         detection.lastSeenNs = outcome.lastSeenNs;
@@ -44,8 +46,7 @@ bool ValueCountRunner::process(const Event &event, const EventRef &ref, std::uin
                 + describeGroup(detection) + " with at least " + required + " distinct values of " + m_fieldsText
                 + " within " + window + " (threshold " + required + ")";
         }
-        out.push_back(std::move(detection));
-        ++m_counters.detectionsEmitted;
+        emit(group, std::move(detection), out);
     }
     return fired;
 }

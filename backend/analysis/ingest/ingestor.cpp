@@ -93,7 +93,9 @@ Result<IngestResult> Ingestor::ingest(const QString &nodeId, wire::IncomingBatch
             refs.push_back(EventRef {id, node});
     }
     std::vector<Detection> detections;
-    m_correlation.process(*analysed, refs, detections);
+    // The alert manager merges a group's detections of one batch into one write; asking the
+    // engine to report them merged spares building a detection for every further event.
+    m_correlation.process(*analysed, refs, detections, CorrelationEngine::Repeats::MergedPerBatch);
     if (m_sigma)
         m_sigma->process(*analysed, refs, detections);
     if (!detections.empty())

@@ -176,6 +176,7 @@ int benchDelivery(const QStringList &arguments) {
             u"ingest_store_events_per_second"_s, double(ingest.events) / (ingest.decodeSeconds + ingest.storeSeconds));
         result.insert(u"ingest_alerts_created"_s, qint64(ingest.alertsCreated));
         result.insert(u"ingest_alerts_updated"_s, qint64(ingest.alertsUpdated));
+        result.insert(u"ingest_detections"_s, qint64(ingest.detections));
         result.insert(u"ingest_wal_checkpoints"_s, qint64(ingest.walCheckpoints));
         result.insert(u"ingest_wal_inline_checkpoints"_s, qint64(ingest.walInlineCheckpoints));
         result.insert(u"ingest_wal_peak_mb"_s, double(ingest.walPeakBytes) / (1024.0 * 1024.0));

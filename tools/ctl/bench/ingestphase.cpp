@@ -86,6 +86,8 @@ Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, c
     figures.events = figures.stored + figures.rejected + firstDuplicates;
     figures.storeSeconds = std::chrono::duration<double>(ingestor.counters().storing).count();
     figures.analysisSeconds = std::chrono::duration<double>(ingestor.counters().analysing).count();
+    for (const auto &rule : correlation.counters())
+        figures.detections += rule.detectionsEmitted;
     figures.alertsCreated = alerts.counters().created;
     figures.alertsUpdated = alerts.counters().updated;
 

@@ -24,6 +24,7 @@ struct IngestFigures {
     std::uint64_t replayedEvents = 0; // sent again: all duplicates
     std::uint64_t duplicates = 0;
     double replaySeconds = 0;
+    std::uint64_t detections = 0; // emitted by the correlation rules, before the alert manager merges them
     std::uint64_t alertsCreated = 0; // by the correlation rules' detections
     std::uint64_t alertsUpdated = 0;
     // The write-ahead log, checkpointed on its own thread (storage::WalCheckpointer).

@@ -7,6 +7,9 @@
 #include <QTest>
 
 #include <limits>
+#include <numeric>
+#include <random>
+#include <set>
 
 using namespace vanopticon;
 using namespace vanopticon::analysis;
@@ -43,9 +46,10 @@ struct Feed {
         refs.push_back(EventRef {nextId++, node});
         return event;
     }
-    std::vector<Detection> runThrough(CorrelationEngine &engine) const {
+    std::vector<Detection> runThrough(
+        CorrelationEngine &engine, CorrelationEngine::Repeats repeats = CorrelationEngine::Repeats::EachEvent) const {
         std::vector<Detection> out;
-        engine.process(batch, refs, out);
+        engine.process(batch, refs, out, repeats);
         return out;
     }
 };
@@ -154,6 +158,64 @@ private Q_SLOTS:
             counts += eventCounts(single.runThrough(oneByOne));
         }
         QCOMPARE(counts, expected);
+
+        // Merged per batch: one detection holding every event the group fired on.
+        CorrelationEngine merging = engineWith(countRule());
+        const QList<int> total
+            = expected.isEmpty() ? QList<int>() : QList<int> {std::accumulate(expected.begin(), expected.end(), 0)};
+        QCOMPARE(eventCounts(feed.runThrough(merging, CorrelationEngine::Repeats::MergedPerBatch)), total);
+    }
+
+    // Many sources over several batches, through a count rule and a sequence: detections merged
+    // per batch are what the alert layer would have made of one detection per event.
+    void repeatsMergedPerBatchAreWhatTheAlertLayerMerges() {
+        std::vector<CorrelationRule> rules;
+        rules.push_back(countRule("60s", 3));
+        rules.push_back(sequenceRule());
+        std::vector<CorrelationRule> copies = rules;
+        CorrelationEngine eachEvent(std::move(rules));
+        CorrelationEngine merging(std::move(copies));
+        std::mt19937_64 random(7);
+        std::uint64_t id = 1;
+        std::size_t perEvent = 0;
+        std::size_t merged = 0;
+        for (int batchNumber = 0; batchNumber < 40; ++batchNumber) {
+            Feed feed(id);
+            for (int i = 0; i < 200; ++i) {
+                const std::string ip = "203.0.113." + std::to_string(random() % 12);
+                const bool success = random() % 20 == 0;
+                const std::int64_t seconds = batchNumber * 20 + i / 10 + std::int64_t(random() % 3);
+                feed.add(seconds, success ? "auth_success" : "auth_failed", ip, random() % 2 ? "root" : "admin",
+                    random() % 4 ? "node-a" : "node-b");
+            }
+            id += feed.refs.size();
+            const std::vector<Detection> each = feed.runThrough(eachEvent);
+            const std::vector<Detection> once = feed.runThrough(merging, CorrelationEngine::Repeats::MergedPerBatch);
+            perEvent += each.size();
+            merged += once.size();
+            const std::vector<Detection> expected = mergeByDedupKey(each);
+            const std::vector<Detection> actual = mergeByDedupKey(once);
+            QCOMPARE(actual.size(), expected.size());
+            for (std::size_t k = 0; k < expected.size(); ++k) {
+                QCOMPARE(dedupKey(actual[k]), dedupKey(expected[k]));
+                QCOMPARE(actual[k].eventCount, expected[k].eventCount);
+                QCOMPARE(actual[k].firstSeenNs, expected[k].firstSeenNs);
+                QCOMPARE(actual[k].lastSeenNs, expected[k].lastSeenNs);
+                QCOMPARE(actual[k].nodeId, expected[k].nodeId);
+                QCOMPARE(evidenceIds(actual[k]), evidenceIds(expected[k]));
+                QCOMPARE(actual[k].explanation, expected[k].explanation);
+            }
+            // The count rule reports each group at most once per batch.
+            std::set<std::string> counted;
+            for (const Detection &d : once) {
+                if (d.ruleId == "ssh_brute_force")
+                    QVERIFY(counted.insert(dedupKey(d)).second);
+            }
+        }
+        QVERIFY(perEvent > 1000); // the feed keeps the count rule firing
+        QVERIFY(merged * 4 < perEvent);
+        // Either way the rule fired as often.
+        QCOMPARE(merging.counters().front().detectionsEmitted, eachEvent.counters().front().detectionsEmitted);
     }
 
     void detectionCarriesTheWindow() {

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 using namespace vanopticon;
 using namespace vanopticon::analysis;
@@ -45,9 +46,10 @@ struct Feed {
         refs.push_back(EventRef {nextId++, node});
         return event;
     }
-    std::vector<Detection> run(CorrelationEngine &engine) const {
+    std::vector<Detection> run(
+        CorrelationEngine &engine, CorrelationEngine::Repeats repeats = CorrelationEngine::Repeats::EachEvent) const {
         std::vector<Detection> out;
-        engine.process(batch, refs, signalTable, out);
+        engine.process(batch, refs, signalTable, out, {}, repeats);
         return out;
     }
 };
@@ -119,6 +121,13 @@ std::pair<double, std::string> timed(const QString &spec) {
     if (parts.size() != 2)
         qFatal("bad test event");
     return {parts[0].toDouble(), parts[1].toStdString()};
+}
+
+// A group's detections merged per batch: one holding all the events (these tests have one group).
+QList<int> mergedCounts(const QList<int> &perEvent) {
+    if (perEvent.isEmpty())
+        return {};
+    return {std::accumulate(perEvent.begin(), perEvent.end(), 0)};
 }
 
 // The same events fed one per batch give the same detections: state lives in the engine.
@@ -268,6 +277,8 @@ private Q_SLOTS:
         QCOMPARE(eventCounts(feed.run(engine)), expected);
         CorrelationEngine single = make();
         QCOMPARE(oneByOne(single, events, add), expected);
+        CorrelationEngine merging = make();
+        QCOMPARE(eventCounts(feed.run(merging, CorrelationEngine::Repeats::MergedPerBatch)), mergedCounts(expected));
     }
 
     void valueCountDetection() {
@@ -492,6 +503,8 @@ private Q_SLOTS:
         QCOMPARE(eventCounts(feed.run(engine)), expected);
         CorrelationEngine single = make();
         QCOMPARE(oneByOne(single, events, add), expected);
+        CorrelationEngine merging = make();
+        QCOMPARE(eventCounts(feed.run(merging, CorrelationEngine::Repeats::MergedPerBatch)), mergedCounts(expected));
     }
 
     void valueSumDetection() {

@@ -278,6 +278,11 @@ private Q_SLOTS:
         QVERIFY(stages <= result[u"ingest_seconds"_s].toDouble());
         QVERIFY(
             result[u"ingest_store_events_per_second"_s].toDouble() > result[u"ingest_events_per_second"_s].toDouble());
+        // The generated attacks fire the correlation rules; each alert write holds at least one
+        // detection.
+        const int alertWrites = result[u"ingest_alerts_created"_s].toInt() + result[u"ingest_alerts_updated"_s].toInt();
+        QVERIFY(alertWrites > 0);
+        QVERIFY(result[u"ingest_detections"_s].toInt() >= alertWrites);
     }
 };
 

@@ -228,9 +228,9 @@ void CorrelationEngine::process(
 void CorrelationEngine::process(const EventBatch &batch, std::span<const EventRef> refs, const SignalTable &signalTable,
     std::vector<Detection> &out, std::span<const std::span<const FieldMapping>> fieldMappings, Repeats repeats) {
     assert(refs.size() == batch.size());
+    assert(signalTable.empty() || signalTable.eventCount() == batch.size());
     for (const auto &runner : m_runners)
         runner->beginBatch(repeats);
-    assert(signalTable.empty() || signalTable.eventCount() == batch.size());
     const std::vector<Event> &events = batch.events();
     const std::size_t count = std::min(refs.size(), events.size());
     for (std::size_t i = 0; i < count; ++i) {

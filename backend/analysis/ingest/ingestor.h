@@ -30,9 +30,9 @@ struct IngestResult {
 };
 
 // The server's entry for event batches from nodes: refuses events outside the accepted time
-// window (those the decoder left out are counted with them), stores the batch in one transaction (so it can be
-// acknowledged), then runs correlation and the Sigma rules (when configured) on what was newly stored and hands their
-// detections to the alert manager.
+// window (those the decoder left out are counted with them), stores the batch in one
+// transaction (so it can be acknowledged), then runs correlation and the Sigma rules (when
+// configured) on what was newly stored and hands their detections to the alert manager.
 class Ingestor {
 public:
     // Older events are refused ("too_old") unless configured otherwise (server.max_event_age):

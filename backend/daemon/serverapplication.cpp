@@ -166,16 +166,30 @@ Result<void> ServerApplication::start() {
 
     // The sentinel channel.
     command::GatewayHandlers handlers;
-    handlers.batch = [&p](const QString &nodeId, wire::IncomingBatch &batch) -> Result<command::IngestOutcome> {
-        auto result = p.ingestor->ingest(nodeId, batch);
-        if (!result)
-            return result.error();
-        p.deliveryDelay.record(nodeId.toStdString(), batch.collectedUnixMs, storage::nowMs(), result->stored);
-        if (result->rejected > 0) {
-            qWarning("ingest: %u events from node %s refused (invalid, or older than server.max_event_age)",
-                result->rejected, qPrintable(nodeId));
+    handlers.batches = [&p](std::span<const command::BatchToStore> group) {
+        std::vector<analysis::IngestItem> items;
+        items.reserve(group.size());
+        for (const command::BatchToStore &batch : group)
+            items.push_back({batch.nodeId, batch.batch});
+        std::vector<Result<analysis::IngestResult>> results = p.ingestor->ingest(items);
+        std::vector<Result<command::IngestOutcome>> outcomes;
+        outcomes.reserve(results.size());
+        const qint64 now = storage::nowMs();
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            const Result<analysis::IngestResult> &result = results[i];
+            if (!result) {
+                outcomes.emplace_back(result.error());
+                continue;
+            }
+            const QString &nodeId = group[i].nodeId;
+            p.deliveryDelay.record(nodeId.toStdString(), group[i].batch->collectedUnixMs, now, result->stored);
+            if (result->rejected > 0) {
+                qWarning("ingest: %u events from node %s refused (invalid, or older than server.max_event_age)",
+                    result->rejected, qPrintable(nodeId));
+            }
+            outcomes.emplace_back(command::IngestOutcome {result->stored + result->duplicates, result->rejected});
         }
-        return command::IngestOutcome {result->stored + result->duplicates, result->rejected};
+        return outcomes;
     };
     handlers.heartbeat = [&p](const QString &nodeId, const v1::Heartbeat &heartbeat) {
         const qint64 now = storage::nowMs();
@@ -200,8 +214,8 @@ Result<void> ServerApplication::start() {
     handlers.commandResult = [&p](const QString &nodeId, const v1::CommandResult &result) {
         p.decisions->onCommandResult(nodeId, result);
     };
-    p.gateway = std::make_unique<command::SentinelGateway>(
-        p.db, *p.audit, p.bus, p.serverKey, std::move(handlers), p.config.maxQueuedEvents);
+    p.gateway = std::make_unique<command::SentinelGateway>(p.db, *p.audit, p.bus, p.serverKey, std::move(handlers),
+        p.config.maxQueuedEvents, analysis::Ingestor::kGroupEvents);
 
     // HTTP: the REST API, the live stream and the sentinel endpoint on one port.
     p.stream = std::make_unique<command::LiveStream>(p.bus);

@@ -12,7 +12,13 @@ QByteArray serverMetrics(const ServerMetricsSources &sources) {
         out.family(name, "counter", help);
         out.sample(name, static_cast<double>(value));
     };
-    counter("vanopticon_event_batches_total", "Event batches received from nodes.", sources.ingest.batches);
+    counter("vanopticon_event_batches_total",
+        "Event batches from nodes ingested (stored; their duplicate and refused events included).",
+        sources.ingest.batches);
+    counter("vanopticon_ingest_transactions_total",
+        "Transactions that stored event batches: one per batch while the server keeps up, one for several waiting "
+        "batches (at most 4,000 events) when it falls behind.",
+        sources.ingest.transactions);
     counter("vanopticon_events_stored_total", "Unique events stored (after deduplication).", sources.ingest.stored);
     counter(
         "vanopticon_events_duplicate_total", "Events received again and not stored twice.", sources.ingest.duplicates);

@@ -111,6 +111,8 @@ private Q_SLOTS:
             busyHeard += node->transmitter->counters().busy;
         QCOMPARE(busyHeard, counters.busy);
         QCOMPARE(counters.ingestFailures, quint64(0));
+        // Batches waited, so they were handed on in groups.
+        QVERIFY2(server.largestGroup > 1, qPrintable(u"largest group: %1 batches"_s.arg(server.largestGroup)));
         // After a Busy a node starts again with one batch in flight: sending its whole window again
         // each time (go-back-N) dropped over 700 batches here; the first burst alone drops ~170.
         QVERIFY2(counters.awaitingResend <= quint64(2 * kNodes * kBatchesPerNode),

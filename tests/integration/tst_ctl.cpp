@@ -283,6 +283,12 @@ private Q_SLOTS:
         const int alertWrites = result[u"ingest_alerts_created"_s].toInt() + result[u"ingest_alerts_updated"_s].toInt();
         QVERIFY(alertWrites > 0);
         QVERIFY(result[u"ingest_detections"_s].toInt() >= alertWrites);
+        // Waiting, the 30 batches fit one group of kGroupEvents (4,000) events: one transaction.
+        // One by one they open the same alerts, updated more often.
+        QCOMPARE(result[u"ingest_groups"_s].toInt(), 1);
+        QVERIFY(result[u"ingest_one_by_one_events_per_second"_s].toDouble() > 0);
+        QCOMPARE(result[u"ingest_one_by_one_alerts_created"_s].toInt(), result[u"ingest_alerts_created"_s].toInt());
+        QVERIFY(result[u"ingest_one_by_one_alerts_updated"_s].toInt() >= result[u"ingest_alerts_updated"_s].toInt());
     }
 };
 

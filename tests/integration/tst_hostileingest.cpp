@@ -283,6 +283,10 @@ private Q_SLOTS:
         // The time those batches took is counted, by stage.
         QVERIFY(metric(u"vanopticon_ingest_seconds_total{stage=\"store\"}"_s) > 0);
         QVERIFY(metric(u"vanopticon_ingest_seconds_total{stage=\"analysis\"}"_s) > 0);
+        // Each batch waited for its acknowledgement before the next was sent: nothing was queued
+        // behind another, so each had a transaction of its own.
+        QVERIFY(metric(u"vanopticon_event_batches_total"_s) > 0);
+        QCOMPARE(metric(u"vanopticon_ingest_transactions_total"_s), metric(u"vanopticon_event_batches_total"_s));
 
         // After all of the above, the server is healthy and the node can go on.
         v1::EventBatch more;

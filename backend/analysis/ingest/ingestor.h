@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <map>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace vanopticon::storage {
 class Database;
@@ -19,6 +21,7 @@ namespace vanopticon::analysis {
 
 class AlertManager;
 class CorrelationEngine;
+struct Detection;
 namespace sigma {
 class SigmaService;
 }
@@ -29,10 +32,18 @@ struct IngestResult {
     quint32 rejected = 0; // refused by validation, counted by reason
 };
 
+// One batch of a group handed to the ingestor.
+struct IngestItem {
+    QString nodeId;
+    wire::IncomingBatch *batch = nullptr;
+};
+
 // The server's entry for event batches from nodes: refuses events outside the accepted time
-// window (those the decoder left out are counted with them), stores the batch in one
-// transaction (so it can be acknowledged), then runs correlation and the Sigma rules (when
-// configured) on what was newly stored and hands their detections to the alert manager.
+// window (those the decoder left out are counted with them), stores a group of batches in one
+// transaction (so they can be acknowledged), then runs correlation and the Sigma rules (when
+// configured) on what was newly stored, batch by batch, and hands their detections to the alert
+// manager at once. When the server falls behind, the gateway hands several queued batches as one
+// group: each commit, and each write of a growing alert, then serves several batches.
 class Ingestor {
 public:
     // Older events are refused ("too_old") unless configured otherwise (server.max_event_age):
@@ -43,11 +54,18 @@ public:
     Ingestor(storage::Database &db, CorrelationEngine &correlation, AlertManager &alerts,
         std::chrono::milliseconds maxAge = kDefaultMaxAge, sigma::SigmaService *sigma = nullptr);
 
-    // Events outside the time window are taken out of `batch`.
+    // A group of at most this many events is stored in one transaction (the gateway's choice;
+    // the ingestor takes any group).
+    static constexpr std::size_t kGroupEvents = 4'000;
+
+    // Stores the group in one transaction; should that fail, each batch on its own. The results
+    // are in the items' order. Events outside the time window are taken out of each batch.
+    std::vector<Result<IngestResult>> ingest(std::span<const IngestItem> group);
     Result<IngestResult> ingest(const QString &nodeId, wire::IncomingBatch &batch);
 
     struct Counters {
-        quint64 batches = 0;
+        quint64 batches = 0; // stored
+        quint64 transactions = 0; // that stored them: fewer when batches waited and were grouped
         quint64 stored = 0;
         quint64 duplicates = 0;
         std::map<std::string, quint64> rejectedByReason;
@@ -62,6 +80,18 @@ public:
     const Counters &counters() const { return m_counters; }
 
 private:
+    using Refusals = std::map<std::string, quint64>; // events refused, by reason
+
+    // Takes the events outside the time window out of `batch`; returns how many of its events
+    // are refused, by reason (with those the decoder left out).
+    Refusals refuseOutsideWindow(wire::IncomingBatch &batch, qint64 nowMs) const;
+    // Stores the group in one transaction, counts it, then analyses what was newly stored.
+    Result<std::vector<IngestResult>> store(
+        std::span<const IngestItem> group, std::span<const Refusals> refused, qint64 nowMs);
+    // Correlation and Sigma on the events of `batch` stored for the first time.
+    void analyse(const QString &nodeId, const EventBatch &events, const storage::StoredBatch &stored,
+        std::vector<Detection> &detections);
+
     storage::Database &m_db;
     storage::EventRepository m_events; // kept: its insert is prepared once
     CorrelationEngine &m_correlation;

@@ -7,13 +7,14 @@
 
 namespace vanopticon::command {
 
-IngestQueue::IngestQueue(std::size_t maxEvents, Processor processor, QObject *parent)
+IngestQueue::IngestQueue(std::size_t maxEvents, std::size_t groupEvents, Processor processor, QObject *parent)
     : QObject(parent)
     , m_maxEvents(std::max<std::size_t>(maxEvents, 1))
     , m_maxBytes(m_maxEvents * kBytesPerEvent)
+    , m_groupEvents(groupEvents)
     , m_processor(std::move(processor)) {
     m_turn.setInterval(0);
-    connect(&m_turn, &QTimer::timeout, this, &IngestQueue::processOne);
+    connect(&m_turn, &QTimer::timeout, this, &IngestQueue::processGroup);
 }
 
 bool IngestQueue::offer(Item &&item) {
@@ -45,17 +46,21 @@ std::size_t IngestQueue::discard(const SentinelSession *session, quint64 fromSeq
     return dropped;
 }
 
-void IngestQueue::processOne() {
-    if (m_items.empty()) {
-        m_turn.stop();
-        return;
+void IngestQueue::processGroup() {
+    // Out of the queue before processing: the processor may offer more, or discard (it runs
+    // callbacks and asks nodes to send batches again).
+    std::vector<Item> group;
+    std::size_t events = 0;
+    while (!m_items.empty() && (group.empty() || events + m_items.front().batch.received <= m_groupEvents)) {
+        Item &item = m_items.front();
+        events += item.batch.received;
+        m_events -= item.batch.received;
+        m_bytes -= bytesOf(item);
+        group.push_back(std::move(item));
+        m_items.pop_front();
     }
-    // Out of the queue before processing: the processor may offer more (it runs callbacks).
-    Item item = std::move(m_items.front());
-    m_items.pop_front();
-    m_events -= item.batch.received;
-    m_bytes -= bytesOf(item);
-    m_processor(item);
+    if (!group.empty())
+        m_processor(group);
     if (m_items.empty())
         m_turn.stop();
 }

@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <span>
+#include <vector>
 
 namespace vanopticon::command {
 
@@ -26,8 +28,10 @@ struct IngestQueueFigures {
     std::size_t maxBytes = 0; // its limit
 };
 
-// Batches received from nodes wait here for ingestion, oldest first, and are handed on one per
-// turn of the event loop, so sockets, the API and heartbeats are served between batches. The
+// Batches received from nodes wait here for ingestion, oldest first, and are handed on a group per
+// turn of the event loop, so sockets, the API and heartbeats are served between groups. A group
+// is the oldest batch and those after it while their events stay within groupEvents: one batch
+// when the server keeps up, several when they wait, so that one transaction stores them all. The
 // queue holds at most maxEvents events: a batch that does not fit is not taken (the session
 // answers Busy and the node sends it again later), so a fleet sending faster than the server
 // stores costs the server a bounded amount of memory, never an unbounded one. The events' decoded
@@ -44,9 +48,10 @@ public:
         QString nodeId;
         wire::IncomingBatch batch;
     };
-    using Processor = std::function<void(Item &item)>;
+    // Items whose session is null are in the group too: the processor drops them.
+    using Processor = std::function<void(std::span<Item> group)>;
 
-    IngestQueue(std::size_t maxEvents, Processor processor, QObject *parent = nullptr);
+    IngestQueue(std::size_t maxEvents, std::size_t groupEvents, Processor processor, QObject *parent = nullptr);
 
     // Takes the batch unless the events already waiting plus its own would pass maxEvents, or
     // their decoded size the byte limit. An empty queue takes any batch, so one larger than the
@@ -66,18 +71,19 @@ public:
     }
 
 private:
-    void processOne();
+    void processGroup();
 
     static std::size_t bytesOf(const Item &item) { return item.batch.events.arenaBytes(); }
 
     std::size_t m_maxEvents;
     std::size_t m_maxBytes;
+    std::size_t m_groupEvents;
     Processor m_processor;
     std::deque<Item> m_items;
     std::size_t m_events = 0;
     std::size_t m_bytes = 0;
     std::size_t m_peakEvents = 0;
-    QTimer m_turn; // zero interval: one batch per event-loop iteration while any wait
+    QTimer m_turn; // zero interval: one group per event-loop iteration while any wait
 };
 
 } // namespace vanopticon::command

@@ -5,19 +5,22 @@
 
 #include <QWebSocket>
 
+#include <set>
+
 using namespace Qt::StringLiterals;
 
 namespace vanopticon::command {
 
 SentinelGateway::SentinelGateway(storage::Database &db, storage::AuditLog &audit, EventBus &bus,
-    const crypto::SigningKey &serverKey, GatewayHandlers handlers, std::size_t maxQueuedEvents, QObject *parent)
+    const crypto::SigningKey &serverKey, GatewayHandlers handlers, std::size_t maxQueuedEvents, std::size_t groupEvents,
+    QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_audit(audit)
     , m_bus(bus)
     , m_serverKey(serverKey)
     , m_handlers(std::move(handlers))
-    , m_queue(maxQueuedEvents, [this](IngestQueue::Item &item) { ingestQueued(item); }) {
+    , m_queue(maxQueuedEvents, groupEvents, [this](std::span<IngestQueue::Item> group) { ingestQueued(group); }) {
 }
 
 SentinelGateway::~SentinelGateway() = default;
@@ -56,28 +59,56 @@ void SentinelGateway::sessionAuthenticated(SentinelSession *session) {
     m_online.insert(session->nodeId(), session);
 }
 
-void SentinelGateway::ingestQueued(IngestQueue::Item &item) {
-    const quint64 sequence = item.batch.batchSequence;
-    // Its connection is gone: the node sends it again after reconnecting. Storing it now could
-    // store a later batch while an earlier one of that connection failed, and a node's stored
-    // batches must stay a prefix (the welcome's last_acked_batch lets the node drop them all).
-    if (!item.session) {
-        ++m_counters.orphaned;
-        return;
+void SentinelGateway::ingestQueued(std::span<IngestQueue::Item> group) {
+    std::vector<BatchToStore> toStore;
+    std::vector<IngestQueue::Item *> items; // parallel to toStore
+    toStore.reserve(group.size());
+    items.reserve(group.size());
+    for (IngestQueue::Item &item : group) {
+        // Its connection is gone: the node sends it again after reconnecting. Storing it now
+        // could store a later batch while an earlier one of that connection failed, and a node's
+        // stored batches must stay a prefix (the welcome's last_acked_batch lets the node drop
+        // them all).
+        if (!item.session) {
+            ++m_counters.orphaned;
+            continue;
+        }
+        toStore.push_back({item.nodeId, &item.batch});
+        items.push_back(&item);
     }
-    auto outcome = m_handlers.batch(item.nodeId, item.batch);
-    if (!outcome) {
-        ++m_counters.ingestFailures;
-        qWarning("gateway: batch %llu from %s not stored: %s", static_cast<unsigned long long>(sequence),
-            qUtf8Printable(item.nodeId), outcome.error().message.c_str());
-        item.session->askResendFrom(sequence);
+    if (toStore.empty())
         return;
+    std::vector<Result<IngestOutcome>> outcomes = m_handlers.batches(toStore);
+    Q_ASSERT(outcomes.size() == toStore.size());
+    std::set<const SentinelSession *> toldToResend;
+    for (std::size_t i = 0; i < items.size() && i < outcomes.size(); ++i) {
+        IngestQueue::Item &item = *items[i];
+        const quint64 sequence = item.batch.batchSequence;
+        if (item.session && toldToResend.contains(item.session.data())) {
+            // After its node's failed batch: not stored, sent again with it (as if discarded
+            // from the queue).
+            ++m_counters.awaitingResend;
+            continue;
+        }
+        if (!outcomes[i]) {
+            ++m_counters.ingestFailures;
+            qWarning("gateway: batch %llu from %s not stored: %s", static_cast<unsigned long long>(sequence),
+                qUtf8Printable(item.nodeId), outcomes[i].error().message.c_str());
+            // The node sends everything from there again.
+            if (item.session) {
+                toldToResend.insert(item.session.data());
+                item.session->askResendFrom(sequence);
+            }
+            continue;
+        }
+        if (!item.session)
+            continue;
+        v1::Envelope ack;
+        ack.mutable_ack()->set_batch_sequence(sequence);
+        ack.mutable_ack()->set_stored(outcomes[i]->stored);
+        ack.mutable_ack()->set_rejected(outcomes[i]->rejected);
+        item.session->send(ack);
     }
-    v1::Envelope ack;
-    ack.mutable_ack()->set_batch_sequence(sequence);
-    ack.mutable_ack()->set_stored(outcome->stored);
-    ack.mutable_ack()->set_rejected(outcome->rejected);
-    item.session->send(ack);
 }
 
 void SentinelGateway::sessionClosed(SentinelSession *session) {

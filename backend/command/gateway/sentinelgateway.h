@@ -16,7 +16,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 class QWebSocket;
 
@@ -37,27 +39,35 @@ struct IngestOutcome {
     quint32 rejected = 0;
 };
 
+// A queued batch handed on for storing.
+struct BatchToStore {
+    QString nodeId;
+    wire::IncomingBatch *batch = nullptr;
+};
+
 // Where the gateway hands what nodes send. Seams the daemon wires to analysis and shield.
 struct GatewayHandlers {
-    // Must store the batch durably before returning: the gateway acknowledges on success. On
-    // failure the node is told to send the batch again later (Busy), with everything after it.
-    std::function<Result<IngestOutcome>(const QString &nodeId, wire::IncomingBatch &batch)> batch;
+    // Must store each batch of the group durably before returning its outcome (in the group's
+    // order): the gateway acknowledges those stored. A node's stored batches must stay a prefix of
+    // what it sent: after one of its batches fails, its later ones in the group must fail too.
+    // For a failed batch the node is told to send it again, with everything after it.
+    std::function<std::vector<Result<IngestOutcome>>(std::span<const BatchToStore> group)> batches;
     std::function<void(const QString &nodeId, const v1::Heartbeat &heartbeat)> heartbeat;
     std::function<void(const QString &nodeId, const v1::CommandResult &result)> commandResult;
 };
 
 // The server end of the sentinels' WebSocket channel (shared/proto/vanopticon/v1/channel.proto):
 // enrollment and authentication of nodes, then batches up, acknowledgements and commands down.
-// Batches wait in an IngestQueue of at most maxQueuedEvents; when it is full the node is told
-// Busy and sends again after kBusyRetryAfter (back-pressure that costs no server memory).
+// Batches wait in an IngestQueue of at most maxQueuedEvents, and are stored in groups of at most
+// groupEvents when they wait; when it is full the node is told Busy and sends again after
+// kBusyRetryAfter (back-pressure that costs no server memory).
 class SentinelGateway : public QObject {
     Q_OBJECT
 public:
     static constexpr std::chrono::milliseconds kBusyRetryAfter {250};
 
     SentinelGateway(storage::Database &db, storage::AuditLog &audit, EventBus &bus, const crypto::SigningKey &serverKey,
-        GatewayHandlers handlers, std::size_t maxQueuedEvents = IngestQueue::kDefaultMaxEvents,
-        QObject *parent = nullptr);
+        GatewayHandlers handlers, std::size_t maxQueuedEvents, std::size_t groupEvents, QObject *parent = nullptr);
     ~SentinelGateway() override;
 
     // Takes over an upgraded WebSocket from the HTTP server.
@@ -87,7 +97,7 @@ private:
     friend class SentinelSession;
     void sessionAuthenticated(SentinelSession *session);
     void sessionClosed(SentinelSession *session);
-    void ingestQueued(IngestQueue::Item &item);
+    void ingestQueued(std::span<IngestQueue::Item> group);
 
     storage::Database &m_db;
     storage::AuditLog &m_audit;

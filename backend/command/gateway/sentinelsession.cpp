@@ -244,7 +244,7 @@ bool SentinelSession::admit(quint64 sequence, std::size_t events) {
 
 void SentinelSession::handleBatch(std::string_view batch) {
     ++m_gateway.m_counters.batches;
-    if (!m_gateway.m_handlers.batch) {
+    if (!m_gateway.m_handlers.batches) {
         refuse(u"unavailable"_s, u"the server is not accepting events"_s);
         return;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/benchdelivery.h"
 
+#include "analysis/ingest/ingestor.h"
 #include "bench/deliveryframes.h"
 #include "bench/ingestphase.h"
 #include "sentinel/buffer/diskbuffer.h"
@@ -131,16 +132,23 @@ int benchDelivery(const QStringList &arguments) {
     }
 
     // The server's side: fresh frames (their own sequences) through the ingestion path.
+    // Twice: with the batches waiting, as when the server is the bottleneck (then several share a
+    // transaction), and one batch at a time, as when it keeps up.
     IngestFigures ingest;
+    IngestFigures ingestOneByOne;
     if (ingestEvents > 0) {
         const Frames fresh = makeFrames(std::size_t((ingestEvents + batchSize - 1) / batchSize), std::size_t(batchSize),
             parser.value(seedOption).toULongLong() + 1);
-        auto measured = measureIngestion(fresh.frames, temporary.path());
-        if (!measured) {
-            std::fprintf(stderr, "vanopticonctl bench delivery: ingestion: %s\n", measured.error().message.c_str());
-            return 1;
+        const std::pair<const char *, std::size_t> runs[]
+            = {{"ingest.db", analysis::Ingestor::kGroupEvents}, {"ingest-one-by-one.db", 1}};
+        for (const auto &[file, groupEvents] : runs) {
+            auto measured = measureIngestion(fresh.frames, temporary.filePath(QLatin1StringView(file)), groupEvents);
+            if (!measured) {
+                std::fprintf(stderr, "vanopticonctl bench delivery: ingestion: %s\n", measured.error().message.c_str());
+                return 1;
+            }
+            (groupEvents == 1 ? ingestOneByOne : ingest) = *measured;
         }
-        ingest = *measured;
     }
 
     QJsonObject result {
@@ -166,6 +174,7 @@ int benchDelivery(const QStringList &arguments) {
         result.insert(u"ingest_events"_s, qint64(ingest.events));
         result.insert(u"ingest_stored"_s, qint64(ingest.stored));
         result.insert(u"ingest_rejected"_s, qint64(ingest.rejected));
+        result.insert(u"ingest_groups"_s, qint64(ingest.groups)); // transactions storing the events
         result.insert(u"ingest_seconds"_s, ingest.seconds);
         result.insert(u"ingest_events_per_second"_s, double(ingest.events) / ingest.seconds);
         result.insert(u"ingest_decode_seconds"_s, ingest.decodeSeconds);
@@ -180,6 +189,10 @@ int benchDelivery(const QStringList &arguments) {
         result.insert(u"ingest_wal_checkpoints"_s, qint64(ingest.walCheckpoints));
         result.insert(u"ingest_wal_inline_checkpoints"_s, qint64(ingest.walInlineCheckpoints));
         result.insert(u"ingest_wal_peak_mb"_s, double(ingest.walPeakBytes) / (1024.0 * 1024.0));
+        result.insert(u"ingest_one_by_one_events_per_second"_s, double(ingestOneByOne.events) / ingestOneByOne.seconds);
+        result.insert(u"ingest_one_by_one_analysis_seconds"_s, ingestOneByOne.analysisSeconds);
+        result.insert(u"ingest_one_by_one_alerts_created"_s, qint64(ingestOneByOne.alertsCreated));
+        result.insert(u"ingest_one_by_one_alerts_updated"_s, qint64(ingestOneByOne.alertsUpdated));
         result.insert(u"replay_events"_s, qint64(ingest.replayedEvents));
         result.insert(u"replay_duplicates"_s, qint64(ingest.duplicates));
         result.insert(u"replay_events_per_second"_s, double(ingest.replayedEvents) / ingest.replaySeconds);

@@ -17,6 +17,7 @@
 #include <QFileInfo>
 
 #include <chrono>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -26,38 +27,67 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Decodes and ingests frames [first, last); adds to `figures` what the ingestor reports, and the
-// time spent decoding.
+// Decodes frames as the server's gateway decodes what sentinels send.
+Result<wire::IncomingBatch> decodeFrame(const std::string &frame) {
+    auto plain = wire::decompress(frame);
+    if (!plain)
+        return plain.error();
+    const std::optional<std::string_view> body = wire::soleBatchBody(*plain);
+    if (!body)
+        return makeError("a generated frame is not a sole batch");
+    return wire::decodeBatch(*body);
+}
+
+// Decodes and ingests frames [first, last) in groups of at most `groupEvents` events, as the
+// server's queue hands them on when it is deep; adds to `figures` what the ingestor reports, and
+// the time spent decoding.
 Result<void> ingestFrames(analysis::Ingestor &ingestor, const QString &node, const std::vector<std::string> &frames,
-    std::size_t first, std::size_t last, IngestFigures &figures, std::uint64_t &duplicates) {
-    for (std::size_t i = first; i < last; ++i) {
+    std::size_t first, std::size_t last, std::size_t groupEvents, IngestFigures &figures, std::uint64_t &duplicates) {
+    std::vector<wire::IncomingBatch> batches;
+    std::vector<analysis::IngestItem> group;
+    std::optional<wire::IncomingBatch> next; // decoded, not yet in a group
+    std::size_t i = first;
+    while (i < last || next) {
+        batches.clear();
+        std::size_t events = 0;
         const auto decodeStarted = Clock::now();
-        // As the server's gateway decodes what sentinels send.
-        auto plain = wire::decompress(frames[i]);
-        if (!plain)
-            return plain.error();
-        const std::optional<std::string_view> body = wire::soleBatchBody(*plain);
-        if (!body)
-            return makeError("a generated frame is not a sole batch");
-        auto batch = wire::decodeBatch(*body);
-        if (!batch)
-            return batch.error();
+        for (;;) {
+            if (!next) {
+                if (i == last)
+                    break;
+                auto batch = decodeFrame(frames[i++]);
+                if (!batch)
+                    return batch.error();
+                next = std::move(*batch);
+            }
+            if (!batches.empty() && events + next->received > groupEvents)
+                break;
+            events += next->received;
+            batches.push_back(std::move(*next));
+            next.reset();
+        }
         figures.decodeSeconds += std::chrono::duration<double>(Clock::now() - decodeStarted).count();
-        auto result = ingestor.ingest(node, *batch);
-        if (!result)
-            return result.error();
-        figures.stored += result->stored;
-        figures.rejected += result->rejected;
-        duplicates += result->duplicates;
+        group.clear();
+        for (wire::IncomingBatch &batch : batches)
+            group.push_back({node, &batch});
+        ++figures.groups;
+        for (auto &result : ingestor.ingest(group)) {
+            if (!result)
+                return result.error();
+            figures.stored += result->stored;
+            figures.rejected += result->rejected;
+            duplicates += result->duplicates;
+        }
     }
     return {};
 }
 
 } // namespace
 
-Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, const QString &directory) {
+Result<IngestFigures> measureIngestion(
+    const std::vector<std::string> &frames, const QString &databasePath, std::size_t groupEvents) {
     storage::Database db;
-    if (auto opened = db.open(directory + u"/ingest.db"_s); !opened)
+    if (auto opened = db.open(databasePath); !opened)
         return opened.error();
     const QString node = u"node_bench0000001"_s;
     storage::NodeRecord record;
@@ -80,7 +110,8 @@ Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, c
     IngestFigures figures;
     std::uint64_t firstDuplicates = 0;
     const auto started = Clock::now();
-    if (auto done = ingestFrames(ingestor, node, frames, 0, frames.size(), figures, firstDuplicates); !done)
+    if (auto done = ingestFrames(ingestor, node, frames, 0, frames.size(), groupEvents, figures, firstDuplicates);
+        !done)
         return done.error();
     figures.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     figures.events = figures.stored + figures.rejected + firstDuplicates;
@@ -94,7 +125,7 @@ Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, c
     const std::size_t replayed = std::max<std::size_t>(1, frames.size() / 10);
     IngestFigures again;
     const auto replayStarted = Clock::now();
-    if (auto done = ingestFrames(ingestor, node, frames, 0, replayed, again, figures.duplicates); !done)
+    if (auto done = ingestFrames(ingestor, node, frames, 0, replayed, groupEvents, again, figures.duplicates); !done)
         return done.error();
     figures.replaySeconds = std::chrono::duration<double>(Clock::now() - replayStarted).count();
     figures.replayedEvents = again.stored + again.rejected + figures.duplicates;
@@ -102,7 +133,7 @@ Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, c
         figures.walCheckpoints = checkpointer->figures().checkpoints;
         figures.walInlineCheckpoints = checkpointer->figures().inlineCheckpoints;
     }
-    figures.walPeakBytes = QFileInfo(directory + u"/ingest.db-wal"_s).size();
+    figures.walPeakBytes = QFileInfo(databasePath + u"-wal"_s).size();
     return figures;
 }
 

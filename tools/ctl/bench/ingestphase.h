@@ -15,6 +15,7 @@ struct IngestFigures {
     std::uint64_t events = 0; // in the frames
     std::uint64_t stored = 0;
     std::uint64_t rejected = 0;
+    std::uint64_t groups = 0; // stored in one transaction each
     double seconds = 0; // decoding, validating, storing, correlating: the server's whole path
     // Its stages: decoding (zstd, the batch's encoding), validating and storing (until the
     // commit), analysing what was stored (correlation, alerts).
@@ -34,11 +35,14 @@ struct IngestFigures {
 };
 
 // The server's ingestion path on one thread (the log's checkpoints on a second, as in the
-// server), as vanopticond runs it for each batch: each frame
-// decoded (zstd, protobuf), its events validated and stored in one transaction in a SQLite
-// database under `directory` (WAL, as the server opens it), then run through the shipped
-// correlation rules; afterwards the first tenth of the frames is delivered again, as after a
-// sentinel restart, and must be found duplicate.
-Result<IngestFigures> measureIngestion(const std::vector<std::string> &frames, const QString &directory);
+// server), as vanopticond runs it: frames decoded (zstd, the batch's encoding) and handed on in
+// groups of at most `groupEvents` events, as the server's queue hands them on when batches wait
+// (the size of one batch: one at a time, as when the server keeps up); each group's events
+// validated and stored in one transaction in a SQLite database at `databasePath` (WAL, as the
+// server opens it), then run through the shipped correlation rules and the alert manager.
+// Afterwards the first tenth of the frames is delivered again, as after a sentinel restart, and
+// must be found duplicate.
+Result<IngestFigures> measureIngestion(
+    const std::vector<std::string> &frames, const QString &databasePath, std::size_t groupEvents);
 
 } // namespace vanopticon::ctl

@@ -10,6 +10,7 @@
 #include "storage/nodes.h"
 
 #include <QDateTime>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -64,6 +65,13 @@ Result<IngestResult> ingest(Ingestor &ingestor, const v1::EventBatch &message) {
     return ingestor.ingest(u"node_1"_s, *batch);
 }
 
+wire::IncomingBatch decoded(const v1::EventBatch &message) {
+    auto batch = wire::decodeBatch(message);
+    if (!batch)
+        qFatal("a test batch does not decode: %s", batch.error().message.c_str());
+    return std::move(*batch);
+}
+
 constexpr Line fail(const char *ip, const char *user = "root") {
     return {"auth_failed", user, ip};
 }
@@ -88,6 +96,21 @@ private:
     QList<Notification> m_notifications;
     QList<std::pair<qint64, bool>> m_told; // what the shield listener heard
     std::int64_t m_nowNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000 - 3'600'000'000'000;
+
+    void enroll(const QString &id) {
+        storage::NodeRecord node;
+        node.id = id;
+        node.hostname = id;
+        node.publicKey = QByteArray(32, 'k');
+        node.enrolledAt = 1;
+        QVERIFY(storage::NodeRepository(*m_db).create(node).ok());
+    }
+    qint64 count(const QString &sql) {
+        QSqlQuery query(m_db->handle());
+        if (!query.exec(sql) || !query.next())
+            qFatal("test query failed: %s", qPrintable(sql));
+        return query.value(0).toLongLong();
+    }
 
     QList<storage::AlertRecord> openAlerts() {
         storage::AlertRepository alerts(*m_db);
@@ -243,6 +266,78 @@ private Q_SLOTS:
         QVERIFY(result.ok());
         QCOMPARE(result->rejected, 0u);
         QCOMPARE(result->stored, 1u);
+    }
+
+    // Queued batches of several nodes stored together, then analysed batch by batch: one alert
+    // from what the batches hold together; a refusal counted once; each result in its place.
+    void aGroupIsStoredTogetherThenAnalysed() {
+        enroll(u"node_2"_s);
+        BatchBuilder first(m_nowNs);
+        BatchBuilder second(m_nowNs + 10'000'000'000);
+        const char *attacker = "203.0.113.20";
+        wire::IncomingBatch a = decoded(first.build({fail(attacker), fail(attacker), fail(attacker), fail(attacker)}));
+        a.events.events()[0].timestampNs = 1; // 1970: too old
+        wire::IncomingBatch b = decoded(second.build({fail(attacker), fail(attacker)}));
+        const IngestItem group[] = {{u"node_1"_s, &a}, {u"node_2"_s, &b}};
+        const auto results = m_ingestor->ingest(group);
+        QCOMPARE(results.size(), std::size_t(2));
+        QVERIFY(results[0] && results[1]);
+        QCOMPARE(results[0]->stored, 3u);
+        QCOMPARE(results[0]->rejected, 1u);
+        QCOMPARE(results[1]->stored, 2u);
+        QCOMPARE(results[1]->rejected, 0u);
+        QCOMPARE(m_ingestor->counters().batches, quint64(2));
+        QCOMPARE(m_ingestor->counters().stored, quint64(5));
+        QCOMPARE(m_ingestor->counters().rejectedByReason.at("too_old"), quint64(1));
+        const QList<storage::AlertRecord> alerts = openAlerts();
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().count, 5);
+        QCOMPARE(m_published.count(u"alert.created"_s), 1);
+        QCOMPARE(count(u"SELECT last_acked_batch FROM nodes WHERE id = 'node_2'"_s), 1);
+    }
+
+    // A group that cannot be stored together is stored batch by batch: the batch at fault fails,
+    // and so does its node's later batch (a node's stored batches stay a prefix of what it
+    // sent), while the others are stored, analysed once and their refusals counted once.
+    void aFailedGroupIsStoredBatchByBatch() {
+        enroll(u"node_2"_s);
+        QSqlQuery trigger(m_db->handle());
+        QVERIFY(trigger.exec(u"CREATE TEMP TRIGGER poison BEFORE INSERT ON events WHEN NEW.raw = 'poison' "
+                             u"BEGIN SELECT RAISE(ABORT, 'poisoned event (injected)'); END"_s));
+        BatchBuilder first(m_nowNs);
+        BatchBuilder second(m_nowNs + 10'000'000'000);
+        const char *attacker = "203.0.113.21";
+        wire::IncomingBatch a1 = decoded(first.build({fail(attacker), fail(attacker), fail(attacker), fail(attacker)}));
+        a1.events.events()[0].timestampNs = 1; // 1970: too old
+        wire::IncomingBatch b1 = decoded(second.build({fail(attacker), fail(attacker)}));
+        b1.events.setField(b1.events.events()[1], field::Raw, "poison");
+        wire::IncomingBatch b2 = decoded(second.build({fail(attacker)}));
+        wire::IncomingBatch a2 = decoded(first.build({fail(attacker), fail(attacker)}));
+        const IngestItem group[] = {{u"node_1"_s, &a1}, {u"node_2"_s, &b1}, {u"node_2"_s, &b2}, {u"node_1"_s, &a2}};
+        const auto results = m_ingestor->ingest(group);
+        QCOMPARE(results.size(), std::size_t(4));
+        QVERIFY(results[0]);
+        QCOMPARE(results[0]->stored, 3u);
+        QCOMPARE(results[0]->rejected, 1u);
+        QVERIFY(!results[1]);
+        QVERIFY2(results[1].error().message.find("poisoned") != std::string::npos, results[1].error().message.c_str());
+        QVERIFY(!results[2]);
+        QVERIFY2(
+            results[2].error().message.find("earlier batch") != std::string::npos, results[2].error().message.c_str());
+        QVERIFY(results[3]);
+        QCOMPARE(results[3]->stored, 2u);
+
+        QCOMPARE(count(u"SELECT COUNT(*) FROM events WHERE node_id = 'node_1'"_s), 5);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM events WHERE node_id = 'node_2'"_s), 0);
+        QCOMPARE(count(u"SELECT last_acked_batch FROM nodes WHERE id = 'node_1'"_s), 2);
+        QCOMPARE(count(u"SELECT last_acked_batch FROM nodes WHERE id = 'node_2'"_s), 0);
+        QCOMPARE(m_ingestor->counters().batches, quint64(2));
+        QCOMPARE(m_ingestor->counters().stored, quint64(5));
+        QCOMPARE(m_ingestor->counters().rejectedByReason.at("too_old"), quint64(1)); // not again on the retry
+        // Correlation saw the stored events once: the failed attempt was not analysed.
+        const QList<storage::AlertRecord> alerts = openAlerts();
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().count, 5);
     }
 };
 

@@ -93,7 +93,7 @@ Result<QSslConfiguration> parseTransmitterTls(const config::Section &tls) {
 
 Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) {
     if (auto ok = section.allowOnly({"server", "endpoints", "tls", "batch_size", "batch_timeout", "heartbeat_interval",
-            "initial_backoff", "max_backoff", "max_attempts", "max_pending_batches"});
+            "initial_backoff", "max_backoff", "max_attempts", "max_pending_batches", "compression_level"});
         !ok)
         return ok.error();
     TransmitSettings settings;
@@ -105,10 +105,14 @@ Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) 
     auto maximum = section.duration("max_backoff", std::chrono::seconds(5));
     auto pending = section.integer("max_pending_batches", 1000, 1, 1'000'000);
     auto attempts = section.integer("max_attempts", 3, 1, 1000);
+    auto level = section.integer(
+        "compression_level", wire::kDefaultCompressionLevel, wire::kMinCompressionLevel, wire::kMaxCompressionLevel);
     if (!server)
         return server.error();
     if (!attempts)
         return attempts.error();
+    if (!level)
+        return level.error();
     if (!batchSize)
         return batchSize.error();
     for (const auto *value : {&batchTimeout, &heartbeat, &initial, &maximum}) {
@@ -153,6 +157,7 @@ Result<TransmitSettings> parseTransmitterConfig(const config::Section &section) 
     settings.transmitter.initialBackoff = *initial;
     settings.transmitter.maxBackoff = *maximum;
     settings.transmitter.maxPendingBatches = static_cast<std::size_t>(*pending);
+    settings.transmitter.compressionLevel = int(*level);
     return settings;
 }
 
@@ -579,6 +584,7 @@ QJsonObject Sentinel::status() const {
         {u"events_filtered"_s, qint64(m_filter->counters().dropped)}, {u"source_errors"_s, qint64(errors)},
         {u"unacked_batches"_s, qint64(m_transmitter->pendingBatches())}, {u"send_failures"_s, qint64(m_sendFailures)},
         {u"events_rejected_by_server"_s, qint64(m_transmitter->counters().eventsRejected)},
+        {u"batch_bytes_sent"_s, qint64(m_transmitter->counters().batchBytes)},
         {u"enricher"_s, enricherStatus(*m_enricher)}, {u"sources"_s, sources}};
 }
 

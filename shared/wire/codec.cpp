@@ -66,8 +66,8 @@ Result<std::string> decompress(std::string_view frame, std::size_t maxBytes) {
     return out;
 }
 
-std::string encodeEnvelope(const v1::Envelope &envelope) {
-    return compress(envelope.SerializeAsString());
+std::string encodeEnvelope(const v1::Envelope &envelope, int level) {
+    return compress(envelope.SerializeAsString(), level);
 }
 
 namespace {

@@ -22,10 +22,16 @@ namespace vanopticon::wire {
 // much, is refused before anything is allocated (a zstd bomb costs the server nothing).
 inline constexpr std::size_t kDefaultMaxFrameBytes = 16 * 1024 * 1024;
 
-std::string compress(std::string_view data, int level = 3);
+// zstd levels a sender may choose (transmitter.compression_level): 1 is the fastest; beyond 19
+// zstd's "ultra" levels need far more memory to compress, for little gain on small batches.
+inline constexpr int kDefaultCompressionLevel = 3;
+inline constexpr int kMinCompressionLevel = 1;
+inline constexpr int kMaxCompressionLevel = 19;
+
+std::string compress(std::string_view data, int level = kDefaultCompressionLevel);
 Result<std::string> decompress(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
 
-std::string encodeEnvelope(const v1::Envelope &envelope);
+std::string encodeEnvelope(const v1::Envelope &envelope, int level = kDefaultCompressionLevel);
 Result<v1::Envelope> decodeEnvelope(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
 
 // An Envelope parsed into a protobuf arena of its own: its messages and string objects come from

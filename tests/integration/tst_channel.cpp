@@ -23,6 +23,7 @@
 #include <QTest>
 #include <QWebSocket>
 
+#include <map>
 #include <optional>
 #include <tuple>
 
@@ -51,9 +52,11 @@ class TestChannel : public QObject {
 private:
     QTemporaryDir m_dir;
 
-    std::unique_ptr<sentinel::Transmitter> makeTransmitter(
-        sentinel::NodeIdentity &identity, sentinel::SequenceStore &sequences, quint16 port, const QString &token) {
+    std::unique_ptr<sentinel::Transmitter> makeTransmitter(sentinel::NodeIdentity &identity,
+        sentinel::SequenceStore &sequences, quint16 port, const QString &token,
+        int compressionLevel = wire::kDefaultCompressionLevel) {
         sentinel::TransmitterConfig config;
+        config.compressionLevel = compressionLevel;
         config.server = QUrl(u"ws://127.0.0.1:%1"_s.arg(port));
         config.enrollmentToken = token.toStdString();
         config.hostname = "web-01";
@@ -114,6 +117,43 @@ private Q_SLOTS:
         QVERIFY(again->send(makeBatch(3, "192.0.2.1")).ok());
         QTRY_COMPARE(ackedAgain.size(), 1);
         QCOMPARE(server.storedEvents(), 23); // no sequence number reused, nothing dropped as a duplicate
+    }
+
+    // transmitter.compression_level is the zstd level of the batches sent: the same batches take
+    // fewer bytes at 19 than at 1, and the server stores all of them either way.
+    void batchesAreCompressedAtTheConfiguredLevel() {
+        Server server(m_dir.filePath(u"levels.db"_s), crypto::SigningKey::generate());
+        QVERIFY(server.start());
+        std::map<int, quint64> bytesAt;
+        for (const int level : {1, 19}) {
+            const std::string identityDir = m_dir.filePath(u"level-%1"_s.arg(level)).toStdString();
+            auto identity = sentinel::NodeIdentity::load(identityDir);
+            auto sequences = sentinel::SequenceStore::open(identityDir + "/sequence");
+            QVERIFY(identity.ok() && sequences.ok());
+            auto transmitter = makeTransmitter(*identity, *sequences, server.port, server.token(), level);
+            QSignalSpy ready(transmitter.get(), &sentinel::Transmitter::ready);
+            transmitter->start();
+            QTRY_COMPARE(ready.size(), 1);
+            for (int b = 0; b < 5; ++b) {
+                EventBatch batch;
+                for (int i = 0; i < 400; ++i) {
+                    const int n = b * 400 + i;
+                    Event &e = batch.addEvent();
+                    e.timestampNs = 1'700'000'000'000'000'000 + n;
+                    batch.setField(e, field::EventType, "auth_failed");
+                    const std::string line = "Failed password for invalid user user" + std::to_string(n % 37)
+                        + " from 203.0." + std::to_string(n % 251) + "." + std::to_string(n * 7 % 256) + " port "
+                        + std::to_string(40000 + n * 13 % 20000) + " ssh2";
+                    batch.setField(e, field::Message, line);
+                }
+                QVERIFY(transmitter->send(batch).ok());
+            }
+            QTRY_COMPARE(transmitter->counters().batchesAcknowledged, quint64(5));
+            bytesAt[level] = transmitter->counters().batchBytes;
+        }
+        QCOMPARE(server.storedEvents(), 2 * 5 * 400);
+        QVERIFY2(bytesAt[19] > 0 && bytesAt[19] < bytesAt[1] * 95 / 100,
+            qPrintable(u"level 1: %1 bytes; level 19: %2"_s.arg(bytesAt[1]).arg(bytesAt[19])));
     }
 
     // A restarted node's disk buffer still holds batches the server acknowledged (the active

@@ -264,6 +264,8 @@ private Q_SLOTS:
         QCOMPARE(result[u"syncs"_s].toInt(), 20);
         QVERIFY(result[u"recovery_mb"_s].toDouble() >= 1.0);
         QVERIFY(result[u"compression_ratio"_s].toDouble() > 1.0);
+        QCOMPARE(result[u"compression_level"_s].toInt(), 3); // the transmitter's default
+        QVERIFY(result[u"compress_mb_per_second"_s].toDouble() > 0);
         QCOMPARE(result[u"ingest_events"_s].toInt(), 3000);
         QCOMPARE(result[u"ingest_stored"_s].toInt() + result[u"ingest_rejected"_s].toInt(), 3000);
         QCOMPARE(result[u"ingest_rejected"_s].toInt(), 0); // a log that ends now: all fresh

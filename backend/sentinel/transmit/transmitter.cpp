@@ -356,7 +356,8 @@ Result<std::uint64_t> Transmitter::send(
     envelope.mutable_batch()->set_collected_unix_ms(
         collectedMs > 0 ? collectedMs : QDateTime::currentMSecsSinceEpoch());
     ++m_nextBatch;
-    std::string frame = wire::encodeEnvelope(envelope);
+    std::string frame = wire::encodeEnvelope(envelope, m_config.compressionLevel);
+    m_counters.batchBytes += frame.size();
     if (m_buffer) {
         if (auto buffered = bufferBatch(sequence, *count, std::move(frame), note); !buffered)
             return buffered.error();

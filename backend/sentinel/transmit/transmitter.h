@@ -7,6 +7,7 @@
 #include "sentinel/transmit/sequencestore.h"
 #include "shared/core/result.h"
 #include "shared/event/event.h"
+#include "shared/wire/codec.h"
 
 #include "vanopticon/v1/channel.pb.h"
 
@@ -45,6 +46,7 @@ struct TransmitterConfig {
     std::chrono::milliseconds heartbeatInterval {30'000};
     std::chrono::milliseconds initialBackoff {500};
     std::chrono::milliseconds maxBackoff {5'000};
+    int compressionLevel = wire::kDefaultCompressionLevel; // zstd, of each event batch
     std::size_t maxPendingBatches = 1000; // without a buffer: unacknowledged batches kept for resending;
                                           // with one: batches in flight (the rest wait on disk)
     // With a disk buffer: when batches are made durable (0: on every send), and the share of the
@@ -97,6 +99,7 @@ public:
 
     struct Counters {
         quint64 batchesSent = 0;
+        quint64 batchBytes = 0; // the sent batches' frames (compressed), each counted once
         quint64 batchesAcknowledged = 0;
         quint64 eventsAcknowledged = 0;
         quint64 eventsRejected = 0; // acknowledged but refused by the server's validation (e.g. too old)

@@ -5,6 +5,7 @@
 #include "bench/deliveryframes.h"
 #include "bench/ingestphase.h"
 #include "sentinel/buffer/diskbuffer.h"
+#include "shared/wire/codec.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -45,18 +46,22 @@ int benchDelivery(const QStringList &arguments) {
     const QCommandLineOption ingestOption(
         u"ingest-events"_s, u"Events through the server's ingestion path (0: skip)."_s, u"N"_s, u"200000"_s);
     const QCommandLineOption seedOption(u"seed"_s, u"Random seed."_s, u"S"_s, u"42"_s);
-    for (const auto &option : {eventsOption, batchOption, dirOption, recoverOption, ingestOption, seedOption})
+    const QCommandLineOption levelOption(u"level"_s, u"zstd level of the batches (transmitter.compression_level)."_s,
+        u"L"_s, QString::number(wire::kDefaultCompressionLevel));
+    for (const auto &option :
+        {eventsOption, batchOption, dirOption, recoverOption, ingestOption, seedOption, levelOption})
         parser.addOption(option);
     parser.process(arguments);
     const long long events = parser.value(eventsOption).toLongLong();
     const long long batchSize = parser.value(batchOption).toLongLong();
     const long long recoverMb = parser.value(recoverOption).toLongLong();
     const long long ingestEvents = parser.value(ingestOption).toLongLong();
-    if (events <= 0 || batchSize <= 0 || batchSize > 100'000 || recoverMb < 0 || recoverMb > 65'536
-        || ingestEvents < 0) {
+    const int level = parser.value(levelOption).toInt();
+    if (events <= 0 || batchSize <= 0 || batchSize > 100'000 || recoverMb < 0 || recoverMb > 65'536 || ingestEvents < 0
+        || level < wire::kMinCompressionLevel || level > wire::kMaxCompressionLevel) {
         std::fprintf(stderr,
             "vanopticonctl bench delivery: --events > 0, 1 ≤ --batch ≤ 100000, 0 ≤ --recover-mb ≤ 65536, "
-            "--ingest-events ≥ 0\n");
+            "--ingest-events ≥ 0, 1 ≤ --level ≤ 19\n");
         return 2;
     }
     QTemporaryDir temporary(parser.isSet(dirOption) ? parser.value(dirOption) + u"/bench-delivery-XXXXXX"_s
@@ -69,7 +74,7 @@ int benchDelivery(const QStringList &arguments) {
 
     // A pool of distinct frames, reused round robin (generation is not what is measured).
     const std::size_t poolSize = 64;
-    const Frames pool = makeFrames(poolSize, std::size_t(batchSize), parser.value(seedOption).toULongLong());
+    const Frames pool = makeFrames(poolSize, std::size_t(batchSize), parser.value(seedOption).toULongLong(), level);
 
     sentinel::buffer::DiskBufferOptions options;
     options.directory = temporary.filePath(u"append"_s).toStdString();
@@ -138,7 +143,7 @@ int benchDelivery(const QStringList &arguments) {
     IngestFigures ingestOneByOne;
     if (ingestEvents > 0) {
         const Frames fresh = makeFrames(std::size_t((ingestEvents + batchSize - 1) / batchSize), std::size_t(batchSize),
-            parser.value(seedOption).toULongLong() + 1);
+            parser.value(seedOption).toULongLong() + 1, level);
         const std::pair<const char *, std::size_t> runs[]
             = {{"ingest.db", analysis::Ingestor::kGroupEvents}, {"ingest-one-by-one.db", 1}};
         for (const auto &[file, groupEvents] : runs) {
@@ -164,7 +169,10 @@ int benchDelivery(const QStringList &arguments) {
         {u"raw_bytes_per_event"_s, double(pool.rawBytes) / double(poolSize * std::size_t(batchSize))},
         {u"protobuf_bytes_per_event"_s, double(pool.protobufBytes) / double(poolSize * std::size_t(batchSize))},
         {u"wire_bytes_per_event"_s, double(pool.frameBytes) / double(poolSize * std::size_t(batchSize))},
+        {u"compression_level"_s, level},
         {u"compression_ratio"_s, double(pool.protobufBytes) / double(pool.frameBytes)},
+        // Serializing and compressing, per MB of encoded batches: the sentinel's cost per batch sent.
+        {u"compress_mb_per_second"_s, double(pool.protobufBytes) / pool.compressSeconds / 1e6},
         {u"raw_to_wire_ratio"_s, double(pool.rawBytes) / double(pool.frameBytes)},
         {u"recovery_mb"_s, double(recoveredBytes) / double(1 << 20)},
         {u"recovery_records"_s, qint64(recoveredRecords)},

@@ -6,12 +6,13 @@
 #include "sentinel/transmit/batchenvelope.h"
 #include "shared/wire/codec.h"
 
+#include <chrono>
 #include <ctime>
 #include <span>
 
 namespace vanopticon::ctl {
 
-Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t seed) {
+Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t seed, int level) {
     Frames out;
     out.eventsPerFrame = batchSize;
     LogGenerator generator("rfc3164", seed);
@@ -39,7 +40,9 @@ Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t s
             envelope);
         (void)events; // numbering from a counter cannot fail
         out.protobufBytes += envelope.ByteSizeLong();
-        out.frames.push_back(wire::encodeEnvelope(envelope));
+        const auto started = std::chrono::steady_clock::now();
+        out.frames.push_back(wire::encodeEnvelope(envelope, level));
+        out.compressSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         out.frameBytes += out.frames.back().size();
     }
     return out;

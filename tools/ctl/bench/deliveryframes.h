@@ -16,8 +16,10 @@ struct Frames {
     std::uint64_t rawBytes = 0; // the log lines
     std::uint64_t protobufBytes = 0; // the envelopes before compression
     std::uint64_t frameBytes = 0; // after
+    double compressSeconds = 0; // serializing and compressing the envelopes
 };
 
-Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t seed);
+// `level`: zstd's, as transmitter.compression_level sets it.
+Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t seed, int level);
 
 } // namespace vanopticon::ctl

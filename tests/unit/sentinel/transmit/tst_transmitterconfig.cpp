@@ -40,6 +40,7 @@ private Q_SLOTS:
         QCOMPARE(create(u"  endpoints:\n    - {url: ws://a.example:8470, weight: 3}\n"
                         u"    - {url: wss://b.example:8470}\n  max_attempts: 5\n"_s),
             QString());
+        QCOMPARE(create(u"  server: ws://a.example:8470\n  compression_level: 19\n"_s), QString());
     }
 
     // tls: the CA file and a client certificate, for wss servers only; a key that is not the
@@ -102,6 +103,10 @@ private Q_SLOTS:
         QTest::addRow("attempts") << u"  server: ws://a.example:8470\n  max_attempts: 0\n"_s
                                   << u"transmitter.max_attempts"_s;
         QTest::addRow("none") << u"  batch_size: 100\n"_s << u"no server"_s;
+        QTest::addRow("level 0") << u"  server: ws://a.example:8470\n  compression_level: 0\n"_s
+                                 << u"transmitter.compression_level"_s;
+        QTest::addRow("level 20") << u"  server: ws://a.example:8470\n  compression_level: 20\n"_s
+                                  << u"transmitter.compression_level"_s;
     }
 
     void mistakesAreNamed() {

@@ -253,6 +253,22 @@ private Q_SLOTS:
         QCOMPARE(filter[u"in"_s].toInt() - filter[u"dropped"_s].toInt(), filter[u"out"_s].toInt());
     }
 
+    // The live bench starts a real server and sentinel, writes to a log at a steady rate and
+    // reads the server's metrics: every line written is stored, the delay is measured, and no
+    // more transactions than batches stored them.
+    void benchSentinelLiveStoresEveryLine() {
+        const Run run = ctl({u"bench"_s, u"sentinel"_s, u"--live"_s, u"--rate"_s, u"2000"_s, u"--seconds"_s, u"3"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject result = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(result[u"lines_written"_s].toInt() > 3000);
+        QCOMPARE(result[u"events_stored_by_server"_s].toInt(), result[u"lines_written"_s].toInt());
+        QVERIFY(result[u"delivery_delay_p50_seconds"_s].toDouble() > 0);
+        QVERIFY(
+            result[u"delivery_delay_p99_seconds"_s].toDouble() >= result[u"delivery_delay_p50_seconds"_s].toDouble());
+        QVERIFY(result[u"server_ingest_transactions"_s].toDouble() > 0);
+        QVERIFY(result[u"server_ingest_transactions"_s].toDouble() <= result[u"server_event_batches"_s].toDouble());
+    }
+
     // Every phase runs its real code: what was appended, recovered, stored and found duplicate
     // adds up (the speeds are not judged here).
     void benchDeliveryAccountsForEveryEvent() {

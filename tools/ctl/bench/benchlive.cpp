@@ -256,6 +256,9 @@ int benchSentinelLive(const LiveBenchOptions &options) {
         {u"delivery_delay_p99_seconds"_s, quantileOf(buckets, 0.99)},
         {u"server_busy_answers"_s, metricValue(metrics, u"vanopticon_ingest_busy_total"_s)},
         {u"server_queue_peak_events"_s, metricValue(metrics, u"vanopticon_ingest_queue_peak_events"_s)},
+        // Fewer transactions than batches: batches waited and were stored together.
+        {u"server_event_batches"_s, metricValue(metrics, u"vanopticon_event_batches_total"_s)},
+        {u"server_ingest_transactions"_s, metricValue(metrics, u"vanopticon_ingest_transactions_total"_s)},
     };
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return stored >= written ? 0 : 1;

@@ -36,6 +36,16 @@ class TestTransmitterConfig : public QObject {
     }
 
 private Q_SLOTS:
+    // The configuration shipped for a Debian host loads as it is (its transmitter block with the
+    // rest: a damaged file must not reach a release).
+    void theShippedConfigurationLoads() {
+        SentinelOptions options;
+        options.configPath = QStringLiteral(VANOPTICON_SOURCE_DIR "/resources/config/sentinel.yaml");
+        options.stateDir = m_dir.filePath(u"shipped"_s);
+        auto sentinel = Sentinel::create(options);
+        QVERIFY2(sentinel.ok(), sentinel ? "" : sentinel.error().message.c_str());
+    }
+
     void endpointsAreAccepted() {
         QCOMPARE(create(u"  endpoints:\n    - {url: ws://a.example:8470, weight: 3}\n"
                         u"    - {url: wss://b.example:8470}\n  max_attempts: 5\n"_s),

@@ -41,6 +41,17 @@ private Q_SLOTS:
         QVERIFY2(m_certificates.create(), qPrintable(m_certificates.error()));
     }
 
+    // The configuration shipped for a Debian host loads as it is, and names the shipped sentinel
+    // configuration for the local sentinel (tst_transmitterconfig loads that one).
+    void theShippedConfigurationLoads() {
+        Options options;
+        options.configPath = QStringLiteral(VANOPTICON_SOURCE_DIR "/resources/config/server.yaml");
+        auto config = loadServerConfig(options);
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QVERIFY(config->localSentinelConfig.endsWith(u"/resources/config/sentinel.yaml"_s));
+        QCOMPARE(config->maxQueuedEvents, std::size_t(10'000));
+    }
+
     void withoutABlockTheShippedRulesRun() {
         auto config = load({});
         QVERIFY2(config, config ? "" : config.error().message.c_str());

@@ -43,31 +43,10 @@ Result<wire::IncomingBatch> decodeFrame(const std::string &frame) {
 // the time spent decoding.
 Result<void> ingestFrames(analysis::Ingestor &ingestor, const QString &node, const std::vector<std::string> &frames,
     std::size_t first, std::size_t last, std::size_t groupEvents, IngestFigures &figures, std::uint64_t &duplicates) {
-    std::vector<wire::IncomingBatch> batches;
-    std::vector<analysis::IngestItem> group;
-    std::optional<wire::IncomingBatch> next; // decoded, not yet in a group
-    std::size_t i = first;
-    while (i < last || next) {
-        batches.clear();
-        std::size_t events = 0;
-        const auto decodeStarted = Clock::now();
-        for (;;) {
-            if (!next) {
-                if (i == last)
-                    break;
-                auto batch = decodeFrame(frames[i++]);
-                if (!batch)
-                    return batch.error();
-                next = std::move(*batch);
-            }
-            if (!batches.empty() && events + next->received > groupEvents)
-                break;
-            events += next->received;
-            batches.push_back(std::move(*next));
-            next.reset();
-        }
-        figures.decodeSeconds += std::chrono::duration<double>(Clock::now() - decodeStarted).count();
-        group.clear();
+    std::vector<wire::IncomingBatch> batches; // the group being gathered
+    std::size_t events = 0;
+    const auto ingestGathered = [&]() -> Result<void> {
+        std::vector<analysis::IngestItem> group;
         for (wire::IncomingBatch &batch : batches)
             group.push_back({node, &batch});
         ++figures.groups;
@@ -78,8 +57,24 @@ Result<void> ingestFrames(analysis::Ingestor &ingestor, const QString &node, con
             figures.rejected += result->rejected;
             duplicates += result->duplicates;
         }
+        batches.clear();
+        events = 0;
+        return {};
+    };
+    for (std::size_t i = first; i < last; ++i) {
+        const auto decodeStarted = Clock::now();
+        auto batch = decodeFrame(frames[i]);
+        if (!batch)
+            return batch.error();
+        figures.decodeSeconds += std::chrono::duration<double>(Clock::now() - decodeStarted).count();
+        if (!batches.empty() && events + batch->received > groupEvents) {
+            if (auto done = ingestGathered(); !done)
+                return done;
+        }
+        events += batch->received;
+        batches.push_back(std::move(*batch));
     }
-    return {};
+    return batches.empty() ? Result<void>() : ingestGathered();
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // vanopticonctl's offline commands, run as a user would: output shape and exit status.
 // (Benchmark figures are reported by `vanopticonctl bench`, never asserted here.)
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -307,6 +308,46 @@ private Q_SLOTS:
         QVERIFY(result[u"ingest_one_by_one_events_per_second"_s].toDouble() > 0);
         QCOMPARE(result[u"ingest_one_by_one_alerts_created"_s].toInt(), result[u"ingest_alerts_created"_s].toInt());
         QVERIFY(result[u"ingest_one_by_one_alerts_updated"_s].toInt() >= result[u"ingest_alerts_updated"_s].toInt());
+    }
+
+    // --input frames a real log's lines, each once, as the sentinel would parse and send them:
+    // here CrowdSec's slow brute-force test log (22 sshd lines) and an empty line, which no
+    // format accepts and which is therefore not sent.
+    void benchDeliveryFramesARealLog() {
+        QFile source(QStringLiteral(VANOPTICON_TEST_DATA_DIR "/crowdsec/tests/ssh-slow-bf/ssh-slow-bf.log"));
+        QVERIFY2(source.open(QIODevice::ReadOnly), qPrintable(source.fileName()));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString logPath = dir.filePath(u"auth.log"_s);
+        QFile log(logPath);
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.write(source.readAll() + "\n");
+        log.close();
+
+        const Run run = ctl({u"bench"_s, u"delivery"_s, u"--input"_s, logPath, u"--batch"_s, u"8"_s, u"--events"_s,
+            u"40"_s, u"--recover-mb"_s, u"0"_s, u"--ingest-events"_s, u"0"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject result = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(result[u"input"_s].toString(), logPath);
+        QCOMPARE(result[u"input_lines"_s].toInt(), 23);
+        QCOMPARE(result[u"input_events"_s].toInt(), 22);
+        // Frames of 8, 8 and 6 events, appended in turn until 40 are in: two rounds.
+        QCOMPARE(result[u"events"_s].toInt(), 44);
+        QCOMPARE(result[u"syncs"_s].toInt(), 6);
+        QVERIFY(result[u"compression_ratio"_s].toDouble() > 1.0);
+        QVERIFY(result[u"raw_bytes_per_event"_s].toDouble() > result[u"wire_bytes_per_event"_s].toDouble());
+        QVERIFY(!result.contains(u"ingest_events"_s));
+
+        const Run badFormat = ctl({u"bench"_s, u"delivery"_s, u"--input"_s, logPath, u"--format"_s, u"syslog"_s});
+        QCOMPARE(badFormat.exitCode, 2);
+        QVERIFY2(badFormat.err.contains("--format is one of auto, rfc3164"), badFormat.err.constData());
+        const Run notJson = ctl({u"bench"_s, u"delivery"_s, u"--input"_s, logPath, u"--format"_s, u"json"_s,
+            u"--recover-mb"_s, u"0"_s, u"--ingest-events"_s, u"0"_s});
+        QCOMPARE(notJson.exitCode, 1);
+        QVERIFY2(notJson.err.contains("parsed as json"), notJson.err.constData());
+        const Run missing = ctl({u"bench"_s, u"delivery"_s, u"--input"_s, dir.filePath(u"missing.log"_s)});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("cannot read"), missing.err.constData());
     }
 };
 

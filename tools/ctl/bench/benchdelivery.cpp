@@ -5,9 +5,12 @@
 #include "bench/deliveryframes.h"
 #include "bench/ingestphase.h"
 #include "sentinel/buffer/diskbuffer.h"
+#include "sentinel/parse/lineformat.h"
+#include "shared/core/result.h"
 #include "shared/wire/codec.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -32,6 +35,20 @@ std::int64_t nowMs() {
         .count();
 }
 
+// The --input log, whole: it is framed in memory.
+Result<std::string> readLog(const QString &path) {
+    constexpr qint64 kMaxBytes = qint64(1) << 30;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError("cannot read " + path.toStdString() + ": " + file.errorString().toStdString());
+    if (file.size() > kMaxBytes)
+        return makeError(path.toStdString() + " is over 1 GiB; give a sample of it");
+    const QByteArray bytes = file.readAll();
+    if (bytes.isEmpty())
+        return makeError(path.toStdString() + " is empty");
+    return bytes.toStdString();
+}
+
 } // namespace
 
 int benchDelivery(const QStringList &arguments) {
@@ -48,8 +65,12 @@ int benchDelivery(const QStringList &arguments) {
     const QCommandLineOption seedOption(u"seed"_s, u"Random seed."_s, u"S"_s, u"42"_s);
     const QCommandLineOption levelOption(u"level"_s, u"zstd level of the batches (transmitter.compression_level)."_s,
         u"L"_s, QString::number(wire::kDefaultCompressionLevel));
-    for (const auto &option :
-        {eventsOption, batchOption, dirOption, recoverOption, ingestOption, seedOption, levelOption})
+    const QCommandLineOption inputOption(u"input"_s,
+        u"A real log whose lines make the batches (default: generated auth.log / syslog lines)."_s, u"FILE"_s);
+    const QCommandLineOption formatOption(
+        u"format"_s, u"How the --input log is parsed, as a collector's format."_s, u"F"_s, u"rfc3164"_s);
+    for (const auto &option : {eventsOption, batchOption, dirOption, recoverOption, ingestOption, seedOption,
+             levelOption, inputOption, formatOption})
         parser.addOption(option);
     parser.process(arguments);
     const long long events = parser.value(eventsOption).toLongLong();
@@ -72,9 +93,31 @@ int benchDelivery(const QStringList &arguments) {
         return 1;
     }
 
-    // A pool of distinct frames, reused round robin (generation is not what is measured).
-    const std::size_t poolSize = 64;
-    const Frames pool = makeFrames(poolSize, std::size_t(batchSize), parser.value(seedOption).toULongLong(), level);
+    // A pool of distinct frames, reused round robin (generation is not what is measured): the
+    // whole --input log, or 64 generated batches.
+    const auto format = sentinel::parseLineFormat(parser.value(formatOption).toStdString());
+    if (!format) {
+        std::fprintf(stderr, "vanopticonctl bench delivery: --format is one of %s\n",
+            std::string(sentinel::supportedLineFormats()).c_str());
+        return 2;
+    }
+    Frames pool;
+    if (parser.isSet(inputOption)) {
+        auto log = readLog(parser.value(inputOption));
+        if (!log) {
+            std::fprintf(stderr, "vanopticonctl bench delivery: %s\n", log.error().message.c_str());
+            return 1;
+        }
+        pool = framesFromLog(*log, *format, std::size_t(batchSize), level);
+        if (pool.events == 0) {
+            std::fprintf(stderr, "vanopticonctl bench delivery: no line of %s parsed as %s\n",
+                qPrintable(parser.value(inputOption)), std::string(sentinel::toString(*format)).c_str());
+            return 1;
+        }
+    } else {
+        pool = makeFrames(64, std::size_t(batchSize), parser.value(seedOption).toULongLong(), level);
+    }
+    const std::size_t poolSize = pool.frames.size();
 
     sentinel::buffer::DiskBufferOptions options;
     options.directory = temporary.filePath(u"append"_s).toStdString();
@@ -86,11 +129,12 @@ int benchDelivery(const QStringList &arguments) {
     }
     // What the sentinel keeps with each batch: the sources' checkpoints after it.
     const std::string note = R"({"syslog:/var/log/auth.log":"{\"/var/log/auth.log\":\"2049:1183744:73400320\"}"})";
-    const std::size_t batches = std::size_t((events + batchSize - 1) / batchSize);
     const auto appendStarted = Clock::now();
-    for (std::size_t b = 0; b < batches; ++b) {
-        const std::string &frame = pool.frames[b % poolSize];
-        auto appended = (*buffer)->append(b + 1, std::uint32_t(batchSize), frame, note, nowMs());
+    std::uint64_t appendedEvents = 0;
+    for (std::size_t b = 0; appendedEvents < std::uint64_t(events); ++b) {
+        appendedEvents += pool.eventCounts[b % poolSize];
+        auto appended
+            = (*buffer)->append(b + 1, pool.eventCounts[b % poolSize], pool.frames[b % poolSize], note, nowMs());
         auto synced = appended ? (*buffer)->sync() : appended;
         if (!synced) {
             std::fprintf(stderr, "vanopticonctl bench delivery: %s\n", synced.error().message.c_str());
@@ -114,7 +158,8 @@ int benchDelivery(const QStringList &arguments) {
         }
         const std::uint64_t target = std::uint64_t(recoverMb) << 20;
         for (std::uint64_t id = 1; (*big)->bytes() < target; ++id) {
-            if (auto appended = (*big)->append(id, std::uint32_t(batchSize), pool.frames[id % poolSize], note, nowMs());
+            if (auto appended
+                = (*big)->append(id, pool.eventCounts[id % poolSize], pool.frames[id % poolSize], note, nowMs());
                 !appended) {
                 std::fprintf(stderr, "vanopticonctl bench delivery: %s\n", appended.error().message.c_str());
                 return 1;
@@ -166,9 +211,12 @@ int benchDelivery(const QStringList &arguments) {
         {u"buffer_mb_per_second"_s, double(appendCounters.bytesAppended) / appendSeconds / 1e6},
         {u"syncs"_s, qint64(appendCounters.syncs)},
         {u"syncs_per_second"_s, double(appendCounters.syncs) / appendSeconds},
-        {u"raw_bytes_per_event"_s, double(pool.rawBytes) / double(poolSize * std::size_t(batchSize))},
-        {u"protobuf_bytes_per_event"_s, double(pool.protobufBytes) / double(poolSize * std::size_t(batchSize))},
-        {u"wire_bytes_per_event"_s, double(pool.frameBytes) / double(poolSize * std::size_t(batchSize))},
+        {u"input"_s, parser.isSet(inputOption) ? parser.value(inputOption) : u"generated"_s},
+        {u"input_lines"_s, qint64(pool.lines)},
+        {u"input_events"_s, qint64(pool.events)}, // the lines that parsed: only they are sent
+        {u"raw_bytes_per_event"_s, double(pool.rawBytes) / double(pool.events)},
+        {u"protobuf_bytes_per_event"_s, double(pool.protobufBytes) / double(pool.events)},
+        {u"wire_bytes_per_event"_s, double(pool.frameBytes) / double(pool.events)},
         {u"compression_level"_s, level},
         {u"compression_ratio"_s, double(pool.protobufBytes) / double(pool.frameBytes)},
         // Serializing and compressing, per MB of encoded batches: the sentinel's cost per batch sent.

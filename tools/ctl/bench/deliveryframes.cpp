@@ -12,9 +12,38 @@
 
 namespace vanopticon::ctl {
 
+namespace {
+
+// Parses `lines` (each ending in '\n', the last may not) into one batch, numbers its events on
+// from `sequence`, and adds the framed batch to `out`.
+void addFrame(Frames &out, std::string_view lines, sentinel::LineParser &parser, std::uint64_t &sequence, int level) {
+    EventBatch batch;
+    std::size_t start = 0;
+    while (start < lines.size()) {
+        const std::size_t end = std::min(lines.find('\n', start), lines.size());
+        parser.parse(lines.substr(start, end - start), batch);
+        ++out.lines;
+        start = end + 1;
+    }
+    out.rawBytes += lines.size();
+    v1::Envelope envelope;
+    const auto events = sentinel::buildBatchEnvelope(
+        std::span<const EventBatch>(&batch, 1), out.frames.size() + 1,
+        [&]() -> Result<std::uint64_t> { return ++sequence; }, envelope);
+    (void)events; // numbering from a counter cannot fail
+    out.protobufBytes += envelope.ByteSizeLong();
+    const auto started = std::chrono::steady_clock::now();
+    out.frames.push_back(wire::encodeEnvelope(envelope, level));
+    out.compressSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    out.frameBytes += out.frames.back().size();
+    out.eventCounts.push_back(std::uint32_t(batch.size()));
+    out.events += batch.size();
+}
+
+} // namespace
+
 Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t seed, int level) {
     Frames out;
-    out.eventsPerFrame = batchSize;
     LogGenerator generator("rfc3164", seed);
     // The log ends about now, so the server's window (7 days back) takes every event of up to
     // ~2 million; more reach back further and the oldest are refused as too old.
@@ -26,24 +55,23 @@ Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t s
     for (std::size_t f = 0; f < frameCount; ++f) {
         lines.clear();
         generator.generate(batchSize, lines);
-        out.rawBytes += lines.size();
-        EventBatch batch;
-        std::size_t start = 0;
-        while (start < lines.size()) {
-            const std::size_t end = lines.find('\n', start);
-            parser.parse(std::string_view(lines).substr(start, end - start), batch);
-            start = end + 1;
-        }
-        v1::Envelope envelope;
-        const auto events = sentinel::buildBatchEnvelope(
-            std::span<const EventBatch>(&batch, 1), f + 1, [&]() -> Result<std::uint64_t> { return ++sequence; },
-            envelope);
-        (void)events; // numbering from a counter cannot fail
-        out.protobufBytes += envelope.ByteSizeLong();
-        const auto started = std::chrono::steady_clock::now();
-        out.frames.push_back(wire::encodeEnvelope(envelope, level));
-        out.compressSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        out.frameBytes += out.frames.back().size();
+        addFrame(out, lines, parser, sequence, level);
+    }
+    return out;
+}
+
+Frames framesFromLog(std::string_view log, sentinel::LineFormat format, std::size_t batchSize, int level) {
+    Frames out;
+    sentinel::LineParser parser(format, sentinel::SyslogContext::fromSystem());
+    std::uint64_t sequence = 0;
+    std::size_t start = 0;
+    while (start < log.size()) {
+        std::size_t end = start;
+        for (std::size_t line = 0; line < batchSize && end < log.size(); ++line)
+            end = std::min(log.find('\n', end), log.size()) + 1;
+        end = std::min(end, log.size());
+        addFrame(out, log.substr(start, end - start), parser, sequence, level);
+        start = end;
     }
     return out;
 }

@@ -585,7 +585,9 @@ QJsonObject Sentinel::status() const {
         {u"unacked_batches"_s, qint64(m_transmitter->pendingBatches())}, {u"send_failures"_s, qint64(m_sendFailures)},
         {u"events_rejected_by_server"_s, qint64(m_transmitter->counters().eventsRejected)},
         {u"batch_bytes_sent"_s, qint64(m_transmitter->counters().batchBytes)},
-        {u"enricher"_s, enricherStatus(*m_enricher)}, {u"sources"_s, sources}};
+        {u"server_busy"_s, qint64(m_transmitter->counters().busy)},
+        {u"flight_window"_s, qint64(m_transmitter->flightWindow())}, {u"enricher"_s, enricherStatus(*m_enricher)},
+        {u"sources"_s, sources}};
 }
 
 } // namespace vanopticon::sentinel

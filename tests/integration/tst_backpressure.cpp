@@ -42,7 +42,8 @@ struct Node {
     std::unique_ptr<sentinel::Transmitter> transmitter;
 };
 
-std::unique_ptr<Node> makeNode(const QString &dir, ChannelServer &server, const std::string &hostname) {
+std::unique_ptr<Node> makeNode(const QString &dir, ChannelServer &server, const std::string &hostname,
+    std::size_t maxPendingBatches = kBatchesPerNode) {
     auto identity = sentinel::NodeIdentity::load(dir.toStdString());
     auto sequences = sentinel::SequenceStore::open(dir.toStdString() + "/sequence");
     if (!identity || !sequences)
@@ -55,7 +56,7 @@ std::unique_ptr<Node> makeNode(const QString &dir, ChannelServer &server, const 
     config.version = "test";
     config.initialBackoff = std::chrono::milliseconds(50);
     config.maxBackoff = std::chrono::milliseconds(200);
-    config.maxPendingBatches = kBatchesPerNode; // everything in flight at once
+    config.maxPendingBatches = maxPendingBatches; // everything in flight at once
     node->transmitter = std::make_unique<sentinel::Transmitter>(config, node->identity, node->sequences);
     return node;
 }
@@ -127,6 +128,37 @@ private Q_SLOTS:
         qInfo("busy answers: %llu; batches dropped awaiting a resend: %llu; peak queue: %zu events",
             static_cast<unsigned long long>(counters.busy), static_cast<unsigned long long>(counters.awaitingResend),
             queue.peakEvents);
+    }
+
+    // One node with 200 batches against a queue of 10: the first overflow is answered Busy, and
+    // after it the node keeps fewer batches in flight than the server held, so the queue is not
+    // overrun again. (Going back to its whole window after each pause, as it did, it overran the
+    // queue again and again, waiting out a pause each time: a backlog drained at a sixth of the
+    // server's speed.)
+    void afterABusyANodeStaysWithinWhatTheServerTakes() {
+        ChannelServer server(m_dir.filePath(u"window.db"_s), crypto::SigningKey::generate());
+        server.maxQueuedEvents = 10 * kEventsPerBatch;
+        server.beforeStore = [&](const QString &, const wire::IncomingBatch &) -> Result<void> {
+            QThread::msleep(1); // slower than loopback delivers
+            return {};
+        };
+        QVERIFY(server.start());
+        auto node = makeNode(m_dir.filePath(u"window-node"_s), server, "web-9", 200);
+        QVERIFY(node);
+        QSignalSpy ready(node->transmitter.get(), &sentinel::Transmitter::ready);
+        node->transmitter->start();
+        QVERIFY(ready.wait(5000));
+        QCOMPARE(node->transmitter->flightWindow(), std::size_t(200));
+        for (int b = 1; b <= 200; ++b)
+            QVERIFY(node->transmitter->send(makeBatch(kEventsPerBatch, b)).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(node->transmitter->pendingBatches(), std::size_t(0), 30000);
+
+        QCOMPARE(node->transmitter->counters().busy, quint64(1));
+        QCOMPARE(server.gateway->counters().busy, quint64(1));
+        // At most half the queue's 10 batches, opened by one a second at most since.
+        QVERIFY2(
+            node->transmitter->flightWindow() <= 5 + 3, qPrintable(QString::number(node->transmitter->flightWindow())));
+        QCOMPARE(server.storedEvents(), 200 * kEventsPerBatch);
     }
 
     // A batch whose store fails is not acknowledged with the ones after it: those already

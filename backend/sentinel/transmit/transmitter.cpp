@@ -10,6 +10,8 @@
 #include <QRandomGenerator>
 #include <QWebSocket>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace vanopticon::sentinel {
@@ -26,7 +28,8 @@ Transmitter::Transmitter(TransmitterConfig config, NodeIdentity &identity, Seque
           m_config.maxAttempts,
           m_config.endpointSeed != 0 ? m_config.endpointSeed : QRandomGenerator::global()->generate64())
     , m_identity(identity)
-    , m_sequences(sequences) {
+    , m_sequences(sequences)
+    , m_window(m_config.maxPendingBatches) {
     m_reconnect.setSingleShot(true);
     connect(&m_reconnect, &QTimer::timeout, this, &Transmitter::connectNow);
     m_heartbeat.setInterval(m_config.heartbeatInterval);
@@ -188,9 +191,8 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
                 rejected, static_cast<unsigned long long>(sequence),
                 static_cast<unsigned long long>(m_counters.eventsRejected));
         }
-        const std::size_t before = m_pending.size();
+        m_window.acknowledged(inFlight(), std::chrono::steady_clock::now());
         acknowledgeThrough(sequence);
-        m_window = std::min(m_window + (before - m_pending.size()), m_config.maxPendingBatches);
         if (m_buffer) {
             refillFromBuffer();
             updateWatermark();
@@ -216,15 +218,18 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
 void Transmitter::handleBusy(const v1::Busy &busy) {
     ++m_counters.busy;
     if (!m_busyPause.isActive()) {
+        // The first Busy of this pause (the server answers each batch it drops): the batches sent
+        // before the refused one are in its queue, so that many were too many only by one.
+        const auto taken = std::count_if(m_pending.begin(), m_pending.end(), [&](const PendingBatch &batch) {
+            return batch.sequence < busy.batch_sequence() && batch.sequence <= m_sentThrough;
+        });
+        m_window.busy(std::size_t(taken), std::chrono::steady_clock::now());
         qInfo("sentinel: the server did not take batch %llu (its ingestion queue is full, or storing failed); "
-              "sending it and the later ones again in %u ms",
-            static_cast<unsigned long long>(busy.batch_sequence()), busy.retry_after_ms());
+              "sending it and the later ones again in %u ms, with at most %zu batches in flight",
+            static_cast<unsigned long long>(busy.batch_sequence()), busy.retry_after_ms(), m_window.size());
     }
+    // Everything in flight beyond the refused batch is dropped by the server: it goes again.
     m_resendFrom = std::min(m_resendFrom.value_or(busy.batch_sequence()), busy.batch_sequence());
-    // Everything in flight beyond the refused batch is dropped by the server, so sending the
-    // whole window again would only be refused again: start over from one batch in flight and
-    // open up by one per acknowledged batch (as TCP's slow start does).
-    m_window = 1;
     // Within reason whatever the server says; jitter keeps a fleet from coming back in lockstep.
     const qint64 pause = std::clamp<qint64>(busy.retry_after_ms(), 10, 30'000);
     m_busyPause.start(std::chrono::milliseconds(pause + QRandomGenerator::global()->bounded(pause / 4 + 1)));
@@ -242,14 +247,19 @@ void Transmitter::resendAfterBusy() {
 void Transmitter::sendQueued() {
     if (!transmitting())
         return;
-    // m_pending is in batch order: the ones up to m_sentThrough are in flight.
-    const auto firstUnsent = std::upper_bound(m_pending.begin(), m_pending.end(), m_sentThrough,
-        [](std::uint64_t sent, const PendingBatch &batch) { return sent < batch.sequence; });
-    auto flying = static_cast<std::size_t>(firstUnsent - m_pending.begin());
-    for (auto it = firstUnsent; it != m_pending.end() && flying < m_window; ++it, ++flying) {
+    std::size_t flying = inFlight();
+    for (auto it = m_pending.begin() + std::ptrdiff_t(flying); it != m_pending.end() && flying < m_window.size();
+         ++it, ++flying) {
         sendFrame(it->frame);
         m_sentThrough = it->sequence;
     }
+}
+
+std::size_t Transmitter::inFlight() const {
+    // m_pending is in batch order: the ones up to m_sentThrough are in flight.
+    const auto firstUnsent = std::upper_bound(m_pending.begin(), m_pending.end(), m_sentThrough,
+        [](std::uint64_t sent, const PendingBatch &batch) { return sent < batch.sequence; });
+    return static_cast<std::size_t>(firstUnsent - m_pending.begin());
 }
 
 void Transmitter::acknowledgeThrough(std::uint64_t sequence) {
@@ -334,7 +344,7 @@ void Transmitter::handleWelcome(const v1::Welcome &welcome) {
     acknowledgeThrough(welcome.last_acked_batch());
     // Batches the server never acknowledged go again, in order; it stores each event once.
     m_sentThrough = 0;
-    m_window = m_config.maxPendingBatches;
+    m_window.reset();
     sendQueued();
     refillFromBuffer();
     m_heartbeat.start();

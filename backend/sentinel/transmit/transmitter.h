@@ -3,6 +3,7 @@
 
 #include "sentinel/buffer/diskbuffer.h"
 #include "sentinel/transmit/endpointlist.h"
+#include "sentinel/transmit/flightwindow.h"
 #include "sentinel/transmit/nodeidentity.h"
 #include "sentinel/transmit/sequencestore.h"
 #include "shared/core/result.h"
@@ -94,6 +95,8 @@ public:
     QUrl endpoint() const { return m_endpoints.current().url; }
     bool canAccept() const { return m_buffer ? !m_aboveHighWatermark : m_pending.size() < m_config.maxPendingBatches; }
     std::size_t pendingBatches() const { return m_buffer ? m_buffer->pendingRecords() : m_pending.size(); }
+    // Batches allowed in flight now: max_pending_batches, or fewer since the server was busy.
+    std::size_t flightWindow() const { return m_window.size(); }
     // Every batch up to this sequence survives a crash (0: none; without a buffer: none ever).
     std::uint64_t durableThrough() const { return m_durableThrough; }
 
@@ -140,6 +143,8 @@ private:
     void resendAfterBusy();
     // Sends queued batches not yet sent on this connection, while fewer than m_window fly.
     void sendQueued();
+    // Batches sent on this connection and not yet acknowledged.
+    std::size_t inFlight() const;
     // Connected, welcomed, and not holding back after a Busy.
     bool transmitting() const { return m_state == State::Ready && !m_busyPause.isActive(); }
     void sendFrame(const std::string &frame);
@@ -180,7 +185,7 @@ private:
     QTimer m_busyPause; // after a Busy: nothing is sent until it fires
     std::optional<std::uint64_t> m_resendFrom; // the batch the server asked for again
     std::uint64_t m_sentThrough = 0; // the newest batch sent on this connection
-    std::size_t m_window = 1; // batches allowed in flight: maxPendingBatches from each welcome, 1 after a Busy
+    FlightWindow m_window; // batches allowed in flight: maxPendingBatches from each welcome, fewer after a Busy
 };
 
 } // namespace vanopticon::sentinel

@@ -58,6 +58,20 @@ Result<std::optional<DecisionRecord>> readOne(QSqlQuery &q, const QString &what)
     return std::optional<DecisionRecord>(readDecision(q));
 }
 
+// `statement`, prepared on first use and kept for the next.
+Result<QSqlQuery *> preparedOnce(
+    std::optional<QSqlQuery> &statement, QSqlDatabase &handle, const QString &sql, const QString &what) {
+    if (!statement) {
+        statement.emplace(handle);
+        if (!statement->prepare(sql)) {
+            Error error = sqlError(u"preparing "_s + what, *statement);
+            statement.reset();
+            return error;
+        }
+    }
+    return &*statement;
+}
+
 } // namespace
 
 QJsonObject toJson(const DecisionRecord &d) {
@@ -140,31 +154,32 @@ Result<QList<DecisionRecord>> DecisionRepository::list(const QString &status, in
 }
 
 Result<QList<DecisionRecord>> DecisionRepository::listForAlert(qint64 alertId) {
-    if (!m_listForAlert) {
-        m_listForAlert.emplace(m_db.handle());
-        if (!m_listForAlert->prepare(u"SELECT "_s + kColumns + u" FROM decisions WHERE alert_id = ? ORDER BY id"_s)) {
-            Error error = sqlError(u"preparing the decisions of an alert"_s, *m_listForAlert);
-            m_listForAlert.reset();
-            return error;
-        }
-    }
-    m_listForAlert->bindValue(0, alertId);
-    auto list = readAll(*m_listForAlert, u"listing an alert's decisions"_s);
-    m_listForAlert->finish();
+    auto q = preparedOnce(m_listForAlert, m_db.handle(),
+        u"SELECT "_s + kColumns + u" FROM decisions WHERE alert_id = ? ORDER BY id"_s, u"the decisions of an alert"_s);
+    if (!q)
+        return q.error();
+    (*q)->bindValue(0, alertId);
+    auto list = readAll(**q, u"listing an alert's decisions"_s);
+    (*q)->finish();
     return list;
 }
 
 Result<std::optional<DecisionRecord>> DecisionRepository::findInForce(
     const QString &action, const QString &target, qint64 now) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(u"SELECT "_s + kColumns
-        + u" FROM decisions WHERE action = ? AND target = ? AND (status IN ('pending', 'approved', "
-          u"'dispatched') OR (status IN ('executed', 'dry_run') AND active_until > ?)) "
-          u"ORDER BY id DESC LIMIT 1"_s);
-    q.addBindValue(action);
-    q.addBindValue(target);
-    q.addBindValue(now);
-    return readOne(q, u"looking for a decision in force"_s);
+    auto q = preparedOnce(m_findInForce, m_db.handle(),
+        u"SELECT "_s + kColumns
+            + u" FROM decisions WHERE action = ? AND target = ? AND (status IN ('pending', 'approved', "
+              u"'dispatched') OR (status IN ('executed', 'dry_run') AND active_until > ?)) "
+              u"ORDER BY id DESC LIMIT 1"_s,
+        u"the search for a decision in force"_s);
+    if (!q)
+        return q.error();
+    (*q)->bindValue(0, action);
+    (*q)->bindValue(1, target);
+    (*q)->bindValue(2, now);
+    auto found = readOne(**q, u"looking for a decision in force"_s);
+    (*q)->finish();
+    return found;
 }
 
 Result<bool> DecisionRepository::decide(

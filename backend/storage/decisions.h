@@ -73,7 +73,9 @@ public:
 
 private:
     Database &m_db;
-    std::optional<QSqlQuery> m_listForAlert; // prepared once: the alert path asks for every alert it writes
+    // Prepared once: the alert path asks for every alert it writes.
+    std::optional<QSqlQuery> m_listForAlert;
+    std::optional<QSqlQuery> m_findInForce;
 };
 
 } // namespace vanopticon::storage

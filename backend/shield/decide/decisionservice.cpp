@@ -47,6 +47,7 @@ QString statusOf(v1::CommandStatus status) {
 DecisionService::DecisionService(storage::Database &db, storage::AuditLog &audit, EventBus &bus,
     const PolicyEngine &policies, const CommandSigner &signer, SendCommand send)
     : m_db(db)
+    , m_decisions(db)
     , m_audit(audit)
     , m_bus(bus)
     , m_policies(policies)
@@ -82,12 +83,11 @@ void DecisionService::onAlert(const storage::AlertRecord &alert) {
     for (const std::string &problem : evaluation.problems)
         qWarning("shield: alert %lld: %s", alert.id, problem.c_str());
 
-    storage::DecisionRepository decisions(m_db);
     const qint64 now = storage::nowMs();
     for (const Proposal &proposal : evaluation.proposals) {
         const QString action = qs(proposal.action.type);
         const QString target = qs(proposal.target);
-        auto inForce = decisions.findInForce(action, target, now);
+        auto inForce = m_decisions.findInForce(action, target, now);
         if (!inForce) {
             qWarning("shield: %s", inForce.error().message.c_str());
             continue;
@@ -120,7 +120,7 @@ void DecisionService::onAlert(const storage::AlertRecord &alert) {
             decision.reason = u"policy does not require approval"_s;
             decision.decidedAt = now;
         }
-        auto id = decisions.insert(decision);
+        auto id = m_decisions.insert(decision);
         if (!id) {
             qWarning("shield: %s", id.error().message.c_str());
             continue;
@@ -236,9 +236,8 @@ void DecisionService::finish(const storage::DecisionRecord &decision, const QStr
 
 void DecisionService::publishAlertUpdate(qint64 alertId) {
     storage::AlertRepository alerts(m_db);
-    storage::DecisionRepository decisions(m_db);
     auto alert = alerts.get(alertId);
-    auto list = decisions.listForAlert(alertId);
+    auto list = m_decisions.listForAlert(alertId);
     if (!alert || !alert->has_value() || !list)
         return;
     QJsonArray actions;

@@ -56,6 +56,7 @@ private:
     void publishAlertUpdate(qint64 alertId);
 
     storage::Database &m_db;
+    storage::DecisionRepository m_decisions; // long-lived: it keeps the alert path's statements prepared
     storage::AuditLog &m_audit;
     EventBus &m_bus;
     const PolicyEngine &m_policies;

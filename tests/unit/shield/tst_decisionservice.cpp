@@ -173,6 +173,17 @@ private Q_SLOTS:
         // Deciding again is a conflict, not a second decision.
         QCOMPARE(m_service->decide(id, true, u"alice"_s, u"x"_s).kind, storage::DecideOutcome::Kind::NotPending);
         QCOMPARE(m_service->decide(9999, true, u"alice"_s, u"x"_s).kind, storage::DecideOutcome::Kind::NotFound);
+        // A denied response is no longer in force: the source attacking again is proposed anew
+        // (the service's search, prepared once, reads the decision's new status).
+        storage::AlertRepository alerts(*m_db);
+        m_service->onAlert(**alerts.findOpen(u"ssh_brute_force|198.51.100.23"_s));
+        storage::DecisionRepository decisions(*m_db);
+        const auto pending = decisions.list(u"pending"_s, 10);
+        QVERIFY(pending.ok());
+        QCOMPARE(pending->size(), 1);
+        QVERIFY(pending->first().id > id);
+        QCOMPARE(pending->first().target, u"198.51.100.23"_s);
+        QCOMPARE(m_service->counters().proposed, quint64(2));
     }
 
     void offlineNodeFailsTheDecisionVisibly() {

@@ -164,20 +164,19 @@ Result<QList<DecisionRecord>> DecisionRepository::listForAlert(qint64 alertId) {
     return list;
 }
 
-Result<std::optional<DecisionRecord>> DecisionRepository::findInForce(
-    const QString &action, const QString &target, qint64 now) {
-    auto q = preparedOnce(m_findInForce, m_db.handle(),
-        u"SELECT "_s + kColumns
-            + u" FROM decisions WHERE action = ? AND target = ? AND (status IN ('pending', 'approved', "
-              u"'dispatched') OR (status IN ('executed', 'dry_run') AND active_until > ?)) "
-              u"ORDER BY id DESC LIMIT 1"_s,
+Result<bool> DecisionRepository::isInForce(const QString &action, const QString &target, qint64 now) {
+    auto q = preparedOnce(m_isInForce, m_db.handle(),
+        u"SELECT 1 FROM decisions WHERE action = ? AND target = ? AND (status IN ('pending', 'approved', "
+        u"'dispatched') OR (status IN ('executed', 'dry_run') AND active_until > ?)) LIMIT 1"_s,
         u"the search for a decision in force"_s);
     if (!q)
         return q.error();
     (*q)->bindValue(0, action);
     (*q)->bindValue(1, target);
     (*q)->bindValue(2, now);
-    auto found = readOne(**q, u"looking for a decision in force"_s);
+    if (!(*q)->exec())
+        return sqlError(u"looking for a decision in force"_s, **q);
+    const bool found = (*q)->next();
     (*q)->finish();
     return found;
 }

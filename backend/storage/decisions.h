@@ -61,8 +61,8 @@ public:
     // Newest first; an empty status lists all.
     Result<QList<DecisionRecord>> list(const QString &status, int limit);
     Result<QList<DecisionRecord>> listForAlert(qint64 alertId);
-    // A decision for the same action and target that is still open or in force at `now`.
-    Result<std::optional<DecisionRecord>> findInForce(const QString &action, const QString &target, qint64 now);
+    // Whether a decision for the same action and target is still open or in force at `now`.
+    Result<bool> isInForce(const QString &action, const QString &target, qint64 now);
 
     // Moves a pending decision to `status`; false when it was no longer pending (a concurrent
     // decision won), so approving twice cannot dispatch twice.
@@ -75,7 +75,7 @@ private:
     Database &m_db;
     // Prepared once: the alert path asks for every alert it writes.
     std::optional<QSqlQuery> m_listForAlert;
-    std::optional<QSqlQuery> m_findInForce;
+    std::optional<QSqlQuery> m_isInForce;
 };
 
 } // namespace vanopticon::storage

@@ -87,12 +87,12 @@ void DecisionService::onAlert(const storage::AlertRecord &alert) {
     for (const Proposal &proposal : evaluation.proposals) {
         const QString action = qs(proposal.action.type);
         const QString target = qs(proposal.target);
-        auto inForce = m_decisions.findInForce(action, target, now);
+        auto inForce = m_decisions.isInForce(action, target, now);
         if (!inForce) {
             qWarning("shield: %s", inForce.error().message.c_str());
             continue;
         }
-        if (inForce->has_value()) {
+        if (*inForce) {
             ++m_counters.suppressed; // the same response is already pending or in force
             continue;
         }

@@ -367,7 +367,9 @@ private Q_SLOTS:
         d.requestedAt = 100;
         auto id = decisions.insert(d);
         QVERIFY(id.ok());
-        QVERIFY(decisions.findInForce(u"ip_block"_s, d.target, 200)->has_value());
+        QVERIFY(*decisions.isInForce(u"ip_block"_s, d.target, 200));
+        QVERIFY(!*decisions.isInForce(u"ip_block"_s, u"198.51.100.1"_s, 200)); // another target
+        QVERIFY(!*decisions.isInForce(u"process_kill"_s, d.target, 200)); // another action
         QCOMPARE(decisions.list(u"pending"_s, 10)->size(), 1);
         QCOMPARE(*decisions.decide(*id, u"approved"_s, u"alice"_s, u"confirmed attack"_s, 300), true);
         QCOMPARE(*decisions.decide(*id, u"denied"_s, u"bob"_s, u"too late"_s, 301), false);
@@ -378,8 +380,8 @@ private Q_SLOTS:
         QCOMPARE(done.status, u"executed"_s);
         QCOMPARE(done.decidedBy, u"alice"_s);
         QCOMPARE(done.reason, u"confirmed attack"_s);
-        QVERIFY(decisions.findInForce(u"ip_block"_s, d.target, 3'600'399)->has_value());
-        QVERIFY(!decisions.findInForce(u"ip_block"_s, d.target, 3'600'400)->has_value()); // lapsed
+        QVERIFY(*decisions.isInForce(u"ip_block"_s, d.target, 3'600'399));
+        QVERIFY(!*decisions.isInForce(u"ip_block"_s, d.target, 3'600'400)); // lapsed
         const QJsonObject json = toJson(done);
         QCOMPARE(json[u"result"_s].toObject()[u"status"_s].toString(), u"executed"_s);
         QCOMPARE(json[u"decided_by"_s].toString(), u"alice"_s);

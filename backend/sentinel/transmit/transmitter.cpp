@@ -218,8 +218,8 @@ void Transmitter::onBinaryMessage(const QByteArray &frame) {
 void Transmitter::handleBusy(const v1::Busy &busy) {
     ++m_counters.busy;
     if (!m_busyPause.isActive()) {
-        // The first Busy of this pause (the server answers each batch it drops): the batches sent
-        // before the refused one are in its queue, so that many were too many only by one.
+        // The first Busy of this pause (the server answers each batch it drops). The batches sent
+        // before the refused one and not yet acknowledged are in its queue: room for that many.
         const auto taken = std::count_if(m_pending.begin(), m_pending.end(), [&](const PendingBatch &batch) {
             return batch.sequence < busy.batch_sequence() && batch.sequence <= m_sentThrough;
         });

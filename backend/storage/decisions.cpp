@@ -154,8 +154,8 @@ Result<QList<DecisionRecord>> DecisionRepository::list(const QString &status, in
 }
 
 Result<QList<DecisionRecord>> DecisionRepository::listForAlert(qint64 alertId) {
-    auto q = preparedOnce(m_listForAlert, m_db.handle(),
-        u"SELECT "_s + kColumns + u" FROM decisions WHERE alert_id = ? ORDER BY id"_s, u"the decisions of an alert"_s);
+    static const QString sql = u"SELECT "_s + kColumns + u" FROM decisions WHERE alert_id = ? ORDER BY id"_s;
+    auto q = preparedOnce(m_listForAlert, m_db.handle(), sql, u"the decisions of an alert"_s);
     if (!q)
         return q.error();
     (*q)->bindValue(0, alertId);

@@ -32,7 +32,7 @@ private Q_SLOTS:
         QCOMPARE(window.size(), std::size_t(1));
     }
 
-    // Taken counts only what was in flight: a Busy while few flew does not raise the window.
+    // A Busy that reports more batches taken than the window allowed does not widen it.
     void aBusyNeverWidensTheWindow() {
         FlightWindow window(1000);
         const auto t0 = FlightWindow::Clock::time_point {} + 100s;

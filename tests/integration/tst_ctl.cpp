@@ -270,6 +270,29 @@ private Q_SLOTS:
         QVERIFY(result[u"server_ingest_transactions"_s].toDouble() <= result[u"server_event_batches"_s].toDouble());
     }
 
+    // The server bench floods a real server from several nodes at once: every event of every
+    // node is stored once, the server's CPU and its own stage times are read, and bad options are
+    // refused.
+    void benchServerStoresEveryNodesBacklogOnce() {
+        const Run run
+            = ctl({u"bench"_s, u"server"_s, u"--events"_s, u"30000"_s, u"--nodes"_s, u"3"_s, u"--batch"_s, u"500"_s});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject result = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(result[u"nodes"_s].toInt(), 3);
+        QCOMPARE(result[u"events"_s].toInt(), 30000); // 3 nodes × 20 batches × 500: every generated line parses
+        QCOMPARE(result[u"events_stored"_s].toInt(), 30000);
+        QCOMPARE(result[u"events_acknowledged"_s].toInt(), 30000);
+        QCOMPARE(result[u"events_duplicate"_s].toInt(), 0);
+        QVERIFY(result[u"server_event_batches"_s].toDouble() >= 60);
+        QVERIFY(result[u"server_cpu_seconds"_s].toDouble() > 0);
+        QVERIFY(result[u"server_store_seconds"_s].toDouble() > 0);
+        QVERIFY(result[u"server_analysis_seconds"_s].toDouble() > 0);
+        QVERIFY(result[u"events_per_second"_s].toDouble() > 0);
+
+        const Run noNodes = ctl({u"bench"_s, u"server"_s, u"--nodes"_s, u"0"_s});
+        QCOMPARE(noNodes.exitCode, 2);
+        QVERIFY(noNodes.err.contains("--nodes"));
+    }
     // Every phase runs its real code: what was appended, recovered, stored and found duplicate
     // adds up (the speeds are not judged here).
     void benchDeliveryAccountsForEveryEvent() {

@@ -2,6 +2,7 @@
 // vanopticonctl: the command line for administrators and offline tools.
 #include "bench/benchdelivery.h"
 #include "bench/benchsentinel.h"
+#include "bench/benchserver.h"
 #include "bench/benchsigma.h"
 #include "demoattack.h"
 #include "parse.h"
@@ -25,7 +26,8 @@ void usage() {
         "  sigma scan --rules DIR… INPUT…  replay .evtx, evtx_dump JSON or logs through Sigma rules\n"
         "  bench sentinel [options]  benchmark the sentinel's parse, enrich and filter stages\n"
         "  bench sigma --rules DIR…  benchmark the Sigma engine on a realistic event mix\n"
-        "  bench delivery [options]  benchmark the sentinel's durable buffer and batch framing\n\n"
+        "  bench delivery [options]  benchmark the sentinel's durable buffer and batch framing\n"
+        "  bench server [options]    benchmark a running server's ingestion with nodes on loopback\n\n"
         "vanopticonctl COMMAND --help shows a command's options.\n");
 }
 
@@ -56,7 +58,9 @@ int main(int argc, char *argv[]) {
             return vanopticon::ctl::benchSigma(arguments);
         if (what == QStringLiteral("delivery"))
             return vanopticon::ctl::benchDelivery(arguments);
-        std::fprintf(stderr, "usage: vanopticonctl bench sentinel|sigma|delivery [options]\n");
+        if (what == QStringLiteral("server"))
+            return vanopticon::ctl::benchServer(arguments);
+        std::fprintf(stderr, "usage: vanopticonctl bench sentinel|sigma|delivery|server [options]\n");
         return 2;
     }
     usage();

@@ -1,23 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/benchlive.h"
 
+#include "bench/benchdaemon.h"
 #include "bench/loggenerator.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QThread>
-#include <QTimer>
 
 #include <cmath>
 #include <cstdio>
@@ -31,58 +28,6 @@ using namespace Qt::StringLiterals;
 namespace vanopticon::ctl {
 
 namespace {
-
-QJsonObject request(QNetworkAccessManager &nam, const QByteArray &verb, const QUrl &url, const QString &token,
-    const QJsonObject &body = {}) {
-    QNetworkRequest req(url);
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-    if (!token.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
-    std::unique_ptr<QNetworkReply> reply(nam.sendCustomRequest(req, verb, QJsonDocument(body).toJson()));
-    QEventLoop loop;
-    QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-    loop.exec();
-    return QJsonDocument::fromJson(reply->readAll()).object();
-}
-
-// Resident set of a process in MiB, from /proc/PID/status (VmRSS), or -1.
-double residentMb(qint64 pid) {
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return -1;
-}
-
-// Waits for `text` in a process's log file. The daemons log to files, not pipes: a pipe nobody
-// reads while the bench is writing fills up and then stalls the daemon on its next log line.
-bool waitForBanner(
-    const QProcess &process, const QString &logFile, QString &banner, const QString &text, int timeoutMs) {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-        QFile file(logFile);
-        if (file.open(QIODevice::ReadOnly))
-            banner = QString::fromUtf8(file.readAll());
-        if (banner.contains(text))
-            return true;
-        if (process.state() == QProcess::NotRunning)
-            return false;
-        QThread::msleep(50);
-    }
-    return false;
-}
-
-// One sample's value in GET /metrics text (0 when absent).
-double metricValue(const QByteArray &metrics, const QString &name) {
-    const QRegularExpression sample(
-        u"^"_s + QRegularExpression::escape(name) + u" (\\S+)$"_s, QRegularExpression::MultilineOption);
-    return sample.match(QString::fromUtf8(metrics)).captured(1).toDouble();
-}
 
 // The delivery delay histogram of GET /metrics: (upper bound, cumulative events), in order.
 std::vector<std::pair<double, double>> delayBuckets(const QByteArray &metrics) {
@@ -126,39 +71,16 @@ int fail(const char *message) {
 
 int benchSentinelLive(const LiveBenchOptions &options) {
     const QString daemon = QCoreApplication::applicationDirPath() + u"/vanopticond"_s;
-    if (!QFile::exists(daemon))
-        return fail("vanopticond is not next to vanopticonctl");
     QTemporaryDir dir;
     const QString log = dir.filePath(u"bench.log"_s);
     QFile(log).open(QIODevice::WriteOnly);
 
-    QFile serverConfig(dir.filePath(u"server.yaml"_s));
-    serverConfig.open(QIODevice::WriteOnly);
-    serverConfig.write("server:\n  listen: 127.0.0.1:0\n");
-    serverConfig.close();
-    QProcess server;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"VANOPTICON_ADMIN_PASSWORD"_s, u"bench-password"_s);
-    server.setProcessEnvironment(environment);
-    const QString serverLog = dir.filePath(u"server.log"_s);
-    server.setStandardOutputFile(serverLog, QIODevice::Append);
-    server.setStandardErrorFile(serverLog, QIODevice::Append);
-    server.start(daemon, {u"--config"_s, serverConfig.fileName(), u"--data-dir"_s, dir.filePath(u"server"_s)});
-    QString banner;
-    if (!waitForBanner(server, serverLog, banner, u"listening on"_s, 15000))
-        return fail("the server did not start");
-    const QString port = QRegularExpression(u"127\\.0\\.0\\.1:(\\d+)"_s).match(banner).captured(1);
-    const QUrl base(u"http://127.0.0.1:"_s + port);
-
-    QNetworkAccessManager nam;
-    const QString token = request(nam, "POST", base.resolved(QUrl(u"/api/v1/auth/login"_s)), {},
-        QJsonObject {{u"username"_s, u"admin"_s}, {u"password"_s, u"bench-password"_s}})
-                              .value(u"token"_s)
-                              .toString();
-    const QString enrollment
-        = request(nam, "POST", base.resolved(QUrl(u"/api/v1/enrollment-tokens"_s)), token).value(u"token"_s).toString();
-    if (token.isEmpty() || enrollment.isEmpty())
-        return fail("could not log in or create an enrollment token");
+    BenchServer server(dir.path());
+    if (auto started = server.start(); !started)
+        return fail(started.error().message.c_str());
+    const QString enrollment = server.enrollmentToken();
+    if (enrollment.isEmpty())
+        return fail("could not create an enrollment token");
 
     QFile sentinelConfig(dir.filePath(u"sentinel.yaml"_s));
     sentinelConfig.open(QIODevice::WriteOnly);
@@ -172,9 +94,10 @@ int benchSentinelLive(const LiveBenchOptions &options) {
     sentinel.setStandardErrorFile(sentinelLog, QIODevice::Append);
     sentinel.start(daemon,
         {u"--role"_s, u"sentinel"_s, u"--config"_s, sentinelConfig.fileName(), u"--data-dir"_s,
-            dir.filePath(u"sentinel"_s), u"--server"_s, u"ws://127.0.0.1:"_s + port, u"--enroll"_s, enrollment});
+            dir.filePath(u"sentinel"_s), u"--server"_s, u"ws://127.0.0.1:"_s + server.port(), u"--enroll"_s,
+            enrollment});
     QString sentinelBanner;
-    if (!waitForBanner(sentinel, sentinelLog, sentinelBanner, u"connected as"_s, 15000))
+    if (!waitForLogLine(sentinel, sentinelLog, u"connected as"_s, sentinelBanner, 15000))
         return fail("the sentinel did not connect");
 
     // Append at a steady rate, in 10 ms slices; sample the sentinel's memory every 100 ms.
@@ -216,7 +139,7 @@ int benchSentinelLive(const LiveBenchOptions &options) {
     QElapsedTimer drain;
     drain.start();
     while (drain.elapsed() < 30000) {
-        const QJsonObject nodes = request(nam, "GET", base.resolved(QUrl(u"/api/v1/nodes"_s)), token);
+        const QJsonObject nodes = server.get(u"/api/v1/nodes"_s);
         stored = nodes.value(u"items"_s).toArray().first().toObject().value(u"events_received"_s).toInteger();
         if (stored >= written)
             break;
@@ -226,18 +149,11 @@ int benchSentinelLive(const LiveBenchOptions &options) {
 
     // From collection on the sentinel to storage on the server, per event (the server's
     // histogram, GET /metrics).
-    QNetworkRequest metricsRequest(base.resolved(QUrl(u"/metrics"_s)));
-    std::unique_ptr<QNetworkReply> metricsReply(nam.get(metricsRequest));
-    QEventLoop metricsLoop;
-    QObject::connect(metricsReply.get(), &QNetworkReply::finished, &metricsLoop, &QEventLoop::quit);
-    QTimer::singleShot(10000, &metricsLoop, &QEventLoop::quit);
-    metricsLoop.exec();
-    const QByteArray metrics = metricsReply->readAll();
+    const QByteArray metrics = server.metrics();
     const auto buckets = delayBuckets(metrics);
     sentinel.terminate();
-    server.terminate();
     sentinel.waitForFinished(10000);
-    server.waitForFinished(10000);
+    server.stop();
 
     const QJsonObject result {
         {u"benchmark"_s, u"sentinel_live"_s},

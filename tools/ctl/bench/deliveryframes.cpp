@@ -7,7 +7,6 @@
 #include "shared/wire/codec.h"
 
 #include <chrono>
-#include <ctime>
 #include <span>
 
 namespace vanopticon::ctl {
@@ -18,13 +17,7 @@ namespace {
 // from `sequence`, and adds the framed batch to `out`.
 void addFrame(Frames &out, std::string_view lines, sentinel::LineParser &parser, std::uint64_t &sequence, int level) {
     EventBatch batch;
-    std::size_t start = 0;
-    while (start < lines.size()) {
-        const std::size_t end = std::min(lines.find('\n', start), lines.size());
-        parser.parse(lines.substr(start, end - start), batch);
-        ++out.lines;
-        start = end + 1;
-    }
+    out.lines += parseLines(lines, parser, batch);
     out.rawBytes += lines.size();
     v1::Envelope envelope;
     const auto events = sentinel::buildBatchEnvelope(
@@ -42,13 +35,22 @@ void addFrame(Frames &out, std::string_view lines, sentinel::LineParser &parser,
 
 } // namespace
 
+std::size_t parseLines(std::string_view lines, sentinel::LineParser &parser, EventBatch &batch) {
+    std::size_t count = 0;
+    std::size_t start = 0;
+    while (start < lines.size()) {
+        const std::size_t end = std::min(lines.find('\n', start), lines.size());
+        parser.parse(lines.substr(start, end - start), batch);
+        ++count;
+        start = end + 1;
+    }
+    return count;
+}
+
 Frames makeFrames(std::size_t frameCount, std::size_t batchSize, std::uint64_t seed, int level) {
     Frames out;
     LogGenerator generator("rfc3164", seed);
-    // The log ends about now, so the server's window (7 days back) takes every event of up to
-    // ~2 million; more reach back further and the oldest are refused as too old.
-    const auto totalLines = static_cast<std::int64_t>(frameCount * batchSize);
-    generator.startAt(std::int64_t(std::time(nullptr)) - totalLines / std::int64_t(LogGenerator::kLinesPerSecond) - 60);
+    generator.endNow(frameCount * batchSize); // beyond ~2 million events the oldest are refused as too old
     sentinel::LineParser parser(sentinel::LineFormat::Rfc3164, sentinel::SyslogContext::fromSystem());
     std::uint64_t sequence = 0;
     std::string lines;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "sentinel/parse/lineformat.h"
+#include "sentinel/parse/lineparser.h"
+#include "shared/event/event.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +25,10 @@ struct Frames {
     std::uint64_t frameBytes = 0; // after
     double compressSeconds = 0; // serializing and compressing the envelopes
 };
+
+// Parses each of `lines` (each ending in '\n', the last may not) into `batch` as the sentinel
+// does (a line that does not parse adds nothing); returns how many lines there were.
+std::size_t parseLines(std::string_view lines, sentinel::LineParser &parser, EventBatch &batch);
 
 // From generated auth.log / syslog lines (RFC 3164), `batchSize` to a frame. `level`: zstd's, as
 // transmitter.compression_level sets it.

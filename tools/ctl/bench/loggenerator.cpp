@@ -211,6 +211,10 @@ void LogGenerator::line(std::string_view format, std::string &out) {
         rfc3164Line(out);
 }
 
+void LogGenerator::endNow(std::size_t lines) {
+    m_second = std::int64_t(std::time(nullptr)) - std::int64_t(lines / kLinesPerSecond) - 60;
+}
+
 void LogGenerator::generate(std::size_t count, std::string &out) {
     for (std::size_t i = 0; i < count; ++i)
         line(m_format, out);

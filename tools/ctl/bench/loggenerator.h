@@ -34,6 +34,9 @@ public:
     // unless set here (seconds since the epoch).
     static constexpr std::size_t kLinesPerSecond = 4;
     void startAt(std::int64_t second) { m_second = second; }
+    // Starts the clock so that `lines` lines end about a minute before now: the server's window
+    // (7 days back) takes all of up to ~2 million; more reach back further.
+    void endNow(std::size_t lines);
     // Appends `count` lines (each ending in '\n') to `out`.
     void generate(std::size_t count, std::string &out);
 

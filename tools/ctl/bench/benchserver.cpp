@@ -196,6 +196,10 @@ int benchServer(const QStringList &arguments) {
         {u"server_peak_rss_mb"_s, peakRss},
         {u"nodes_cpu_seconds"_s, ownCpu},
         {u"busy_answers"_s, qint64(busy)},
+        // Received and not stored (decompressed for nothing): answered Busy, or sent after one.
+        {u"server_batches_refused"_s,
+            metricValue(metrics, u"vanopticon_ingest_busy_total"_s)
+                + metricValue(metrics, u"vanopticon_ingest_batches_dropped_total{reason=\"awaiting_resend\"}"_s)},
         {u"server_event_batches"_s, metricValue(metrics, u"vanopticon_event_batches_total"_s)},
         {u"server_ingest_transactions"_s, metricValue(metrics, u"vanopticon_ingest_transactions_total"_s)},
         {u"server_queue_peak_events"_s, metricValue(metrics, u"vanopticon_ingest_queue_peak_events"_s)},

@@ -31,6 +31,19 @@ inline constexpr int kMaxCompressionLevel = 19;
 std::string compress(std::string_view data, int level = kDefaultCompressionLevel);
 Result<std::string> decompress(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
 
+// Decompresses frame after frame into one buffer it keeps (up to kRetainedBytes), so a frame does
+// not cost a fresh allocation, its page faults and zero-filling. The checks and limits are
+// decompress()'s. The view returned is valid until the next call; one per thread.
+class FrameDecompressor {
+public:
+    static constexpr std::size_t kRetainedBytes = 4 * 1024 * 1024;
+
+    Result<std::string_view> decompress(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
+
+private:
+    std::string m_buffer;
+};
+
 std::string encodeEnvelope(const v1::Envelope &envelope, int level = kDefaultCompressionLevel);
 Result<v1::Envelope> decodeEnvelope(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
 

@@ -4,6 +4,7 @@
 #include "command/gateway/ingestqueue.h"
 #include "shared/core/result.h"
 #include "shared/crypto/crypto.h"
+#include "shared/wire/codec.h"
 
 #include "vanopticon/v1/channel.pb.h"
 
@@ -107,6 +108,8 @@ private:
     QHash<QString, QPointer<SentinelSession>> m_online;
     Counters m_counters;
     IngestQueue m_queue;
+    // Every session's frames, one at a time on the event loop's thread.
+    wire::FrameDecompressor m_decompressor;
 };
 
 } // namespace vanopticon::command

@@ -95,7 +95,10 @@ void SentinelSession::refuse(const QString &code, const QString &message) {
 void SentinelSession::onBinaryMessage(const QByteArray &frame) {
     if (m_closing)
         return;
-    auto plain = wire::decompress(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
+    // A view into the gateway's buffer: used up before the next frame (the batch decoder copies
+    // what it keeps).
+    auto plain = m_gateway.m_decompressor.decompress(
+        std::string_view(frame.constData(), static_cast<std::size_t>(frame.size())));
     if (!plain) {
         ++m_gateway.m_counters.badFrames;
         refuse(u"bad_frame"_s, QString::fromStdString(plain.error().message));

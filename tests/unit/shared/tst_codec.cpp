@@ -117,6 +117,33 @@ private Q_SLOTS:
         QVERIFY(!wire::decompress(std::string_view(frame.constData(), static_cast<std::size_t>(frame.size()))).ok());
     }
 
+    // One buffer for frame after frame: each view holds exactly its own frame's bytes, whether it
+    // is smaller or larger than the one before (past kRetainedBytes too), and a bad frame is
+    // refused as decompress() refuses it without disturbing the next.
+    void frameDecompressorReusesItsBufferCorrectly() {
+        wire::FrameDecompressor decompressor;
+        const std::string large(300'000, 'a');
+        const std::string small = "short frame";
+        const std::string huge(wire::FrameDecompressor::kRetainedBytes + 1, 'h');
+        std::string mixed;
+        for (int i = 0; mixed.size() < 200'000; ++i)
+            mixed += std::to_string(i * 7919) + ' ';
+        for (const std::string *payload :
+            std::initializer_list<const std::string *> {&large, &small, &mixed, &huge, &small, &large}) {
+            auto view = decompressor.decompress(wire::compress(*payload));
+            QVERIFY2(view.ok(), view.ok() ? "" : view.error().message.c_str());
+            QCOMPARE(view->size(), payload->size());
+            QVERIFY(*view == *payload);
+        }
+        std::string damaged = wire::compress(mixed);
+        damaged[damaged.size() / 2] = char(damaged[damaged.size() / 2] ^ 0x10);
+        QVERIFY(!decompressor.decompress(damaged).ok());
+        QVERIFY(!decompressor.decompress(wire::compress(std::string(64 * 1024 * 1024, '\0')), 1024).ok());
+        auto after = decompressor.decompress(wire::compress(small));
+        QVERIFY(after.ok());
+        QVERIFY(*after == small);
+    }
+
     void refusesEnvelopeGarbage() {
         const std::string notProto = wire::compress("\xff\xff\xff\xff garbage");
         QVERIFY(!wire::decodeEnvelope(notProto).ok());

@@ -21,8 +21,12 @@ struct FileTailOptions {
     StartAt startAt = StartAt::Beginning;
     // Longer lines are cut here (the rest, up to the newline, is skipped) and counted.
     std::size_t maxLineBytes = std::size_t {64} * 1024;
-    // Bounds one poll, so a large backlog cannot stall the caller's event loop.
-    std::size_t maxBytesPerPoll = std::size_t {4} * 1024 * 1024;
+    // Bounds one poll, so a large backlog cannot stall the caller's event loop: what a poll
+    // reads is parsed, filtered and buffered before the loop turns again, and only then are the
+    // server's acknowledgements read (a transmitter held to a few batches in flight after a Busy
+    // sends no more than that per turn). Under `bench sentinel --live --rate 100000`, traced with
+    // strace for 3 s, the sentinel's loop turned 5 times with 4 MiB and 54 times with 512 KiB.
+    std::size_t maxBytesPerPoll = std::size_t {512} * 1024;
 };
 
 struct FileTailStats {

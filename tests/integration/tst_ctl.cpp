@@ -285,6 +285,10 @@ private Q_SLOTS:
         QCOMPARE(result[u"events_duplicate"_s].toInt(), 0);
         QVERIFY(result[u"server_event_batches"_s].toDouble() >= 60);
         QVERIFY(result[u"server_cpu_seconds"_s].toDouble() > 0);
+        // A part of the process's CPU (read a moment apart: a clock tick of slack).
+        QVERIFY(result[u"server_main_thread_cpu_seconds"_s].toDouble() > 0);
+        QVERIFY(result[u"server_main_thread_cpu_seconds"_s].toDouble()
+            <= result[u"server_cpu_seconds"_s].toDouble() + 0.02);
         QVERIFY(result[u"server_store_seconds"_s].toDouble() > 0);
         QVERIFY(result[u"server_analysis_seconds"_s].toDouble() > 0);
         QVERIFY(result[u"events_per_second"_s].toDouble() > 0);

@@ -92,9 +92,12 @@ QByteArray BenchServer::metrics() {
     return waitForReply(*reply);
 }
 
-double BenchServer::cpuSeconds() const {
-    QFile stat(u"/proc/%1/stat"_s.arg(pid()));
-    if (pid() <= 0 || !stat.open(QIODevice::ReadOnly))
+namespace {
+
+// utime + stime of a /proc/…/stat file, in seconds; -1 when it cannot be read.
+double statCpuSeconds(const QString &path) {
+    QFile stat(path);
+    if (!stat.open(QIODevice::ReadOnly))
         return -1;
     // pid (comm) state ppid …: the name may hold spaces, so fields are counted after its ')'.
     const QByteArray line = stat.readAll();
@@ -104,6 +107,16 @@ double BenchServer::cpuSeconds() const {
         return -1;
     const double ticks = fields[kUtime].toDouble() + fields[kUtime + 1].toDouble();
     return ticks / double(sysconf(_SC_CLK_TCK));
+}
+
+} // namespace
+
+double BenchServer::cpuSeconds() const {
+    return pid() > 0 ? statCpuSeconds(u"/proc/%1/stat"_s.arg(pid())) : -1;
+}
+
+double BenchServer::mainThreadCpuSeconds() const {
+    return pid() > 0 ? statCpuSeconds(u"/proc/%1/task/%1/stat"_s.arg(pid())) : -1;
 }
 
 QJsonObject BenchServer::request(const QByteArray &verb, const QString &path, const QJsonObject &body) {

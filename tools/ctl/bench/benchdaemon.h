@@ -37,6 +37,9 @@ public:
     // The CPU time the server's process has used so far (all threads, user and system), from
     // /proc/PID/stat; -1 when it cannot be read.
     double cpuSeconds() const;
+    // Of that, its main thread's: the event loop, which receives, stores and analyses every batch
+    // (the other threads: SQLite's WAL checkpointer, Qt's).
+    double mainThreadCpuSeconds() const;
 
 private:
     QJsonObject request(const QByteArray &verb, const QString &path, const QJsonObject &body = {});

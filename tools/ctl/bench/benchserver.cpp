@@ -144,6 +144,7 @@ int benchServer(const QStringList &arguments) {
     std::fprintf(
         stderr, "vanopticonctl bench server: %llu events framed, sending\n", static_cast<unsigned long long>(queued));
     const double serverCpuBefore = server.cpuSeconds();
+    const double mainThreadCpuBefore = server.mainThreadCpuSeconds();
     const double ownCpuBefore = ownCpuSeconds();
     QElapsedTimer clock;
     clock.start();
@@ -166,6 +167,7 @@ int benchServer(const QStringList &arguments) {
     loop.exec();
     const double seconds = double(clock.elapsed()) / 1000.0;
     const double serverCpu = server.cpuSeconds() - serverCpuBefore;
+    const double mainThreadCpu = server.mainThreadCpuSeconds() - mainThreadCpuBefore;
     const double ownCpu = ownCpuSeconds() - ownCpuBefore;
     for (auto &node : nodes)
         node->transmitter->stop();
@@ -189,6 +191,9 @@ int benchServer(const QStringList &arguments) {
         {u"server_cpu_us_per_event"_s, stored > 0 ? serverCpu * 1e6 / double(stored) : 0.0},
         // What one core of the server would take if nothing else limited it.
         {u"events_per_server_cpu_second"_s, serverCpu > 0 ? double(stored) / serverCpu : 0.0},
+        // The event loop's thread alone: one core receiving, decoding, storing and analysing.
+        {u"server_main_thread_cpu_seconds"_s, mainThreadCpu},
+        {u"events_per_main_thread_cpu_second"_s, mainThreadCpu > 0 ? double(stored) / mainThreadCpu : 0.0},
         // The server's own account of its time (GET /metrics); the rest of its CPU went to receiving
         // and decoding batches, the WAL checkpointer thread and everything else.
         {u"server_store_seconds"_s, metricValue(metrics, u"vanopticon_ingest_seconds_total{stage=\"store\"}"_s)},

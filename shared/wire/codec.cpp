@@ -69,7 +69,7 @@ Result<std::size_t> checkedContentSize(std::string_view frame, std::size_t maxBy
 }
 
 // Decompresses a checked frame into exactly `size` bytes at `out`, with this thread's context
-// (creating one per frame costs a fifth of decompressing a batch).
+// (creating one per frame added 13–15% to decompressing a 320 KB batch, measured on its own).
 Result<void> decompressChecked(std::string_view frame, char *out, std::size_t size) {
     thread_local DecompressionContext decompression;
     const std::size_t written = ZSTD_decompressDCtx(decompression.context, out, size, frame.data(), frame.size());

@@ -18,7 +18,7 @@ namespace vanopticon::sentinel {
 //   the first Busy. A node coming back with a backlog used to send its whole window at once:
 //   in `bench server --events 1000000` (two nodes of 500 batches) the server received 1,900
 //   frames for 1,000 batches, each of the 900 extra decompressed only to be refused; with this
-//   window 25 were refused. A fleet reconnecting after an outage did that node by node.
+//   window 8–25 were refused. A fleet reconnecting after an outage did that node by node.
 // - A Busy halves the window to what the server had taken from the node when it refused, at
 //   most, and from then on, while the window is full, it opens by one batch a second at most: the
 //   next Busy comes seconds later, not a quarter second. A node that went back to its whole

@@ -32,6 +32,21 @@ QByteArray waitForReply(QNetworkReply &reply) {
     return reply.readAll();
 }
 
+// utime + stime of a /proc/…/stat file, in seconds; -1 when it cannot be read.
+double statCpuSeconds(const QString &path) {
+    QFile stat(path);
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    // pid (comm) state ppid …: the name may hold spaces, so fields are counted after its ')'.
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    constexpr int kUtime = 11; // fields 14 and 15 of proc(5), counted from field 3
+    if (fields.size() <= kUtime + 1)
+        return -1;
+    const double ticks = fields[kUtime].toDouble() + fields[kUtime + 1].toDouble();
+    return ticks / double(sysconf(_SC_CLK_TCK));
+}
+
 } // namespace
 
 BenchServer::BenchServer(QString dir)
@@ -91,25 +106,6 @@ QByteArray BenchServer::metrics() {
         m_network.get(QNetworkRequest(QUrl(u"http://127.0.0.1:"_s + m_port + u"/metrics"_s))));
     return waitForReply(*reply);
 }
-
-namespace {
-
-// utime + stime of a /proc/…/stat file, in seconds; -1 when it cannot be read.
-double statCpuSeconds(const QString &path) {
-    QFile stat(path);
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    // pid (comm) state ppid …: the name may hold spaces, so fields are counted after its ')'.
-    const QByteArray line = stat.readAll();
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    constexpr int kUtime = 11; // fields 14 and 15 of proc(5), counted from field 3
-    if (fields.size() <= kUtime + 1)
-        return -1;
-    const double ticks = fields[kUtime].toDouble() + fields[kUtime + 1].toDouble();
-    return ticks / double(sysconf(_SC_CLK_TCK));
-}
-
-} // namespace
 
 double BenchServer::cpuSeconds() const {
     return pid() > 0 ? statCpuSeconds(u"/proc/%1/stat"_s.arg(pid())) : -1;

@@ -45,39 +45,49 @@ int LiveStream::clientCount() const {
     return count;
 }
 
-QByteArray LiveStream::sseFrame(const Notification &notification) {
+QByteArray LiveStream::sseFrame(const Notification &notification, const QByteArray &data) {
     // JSON from QJsonDocument::Compact has no raw newlines, so one data line suffices.
-    return "id: " + QByteArray::number(notification.id) + "\nevent: " + notification.type.toUtf8()
-        + "\ndata: " + QJsonDocument(notification.data).toJson(QJsonDocument::Compact) + "\n\n";
+    return "id: " + QByteArray::number(notification.id) + "\nevent: " + notification.type.toUtf8() + "\ndata: " + data
+        + "\n\n";
 }
 
-QString LiveStream::webSocketMessage(const Notification &notification) {
-    const QJsonObject message {{u"id"_s, static_cast<qint64>(notification.id)}, {u"type"_s, notification.type},
-        {u"time"_s, notification.time.toString(Qt::ISODateWithMs)}, {u"data"_s, notification.data}};
-    return QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
+QString LiveStream::webSocketMessage(const Notification &notification, const QByteArray &data) {
+    // {"data":…,"id":…,"time":…,"type":…}: the envelope is serialised without the data, which goes
+    // in first, where QJsonObject's sorted keys would have put it.
+    const QJsonObject envelope {{u"id"_s, static_cast<qint64>(notification.id)}, {u"type"_s, notification.type},
+        {u"time"_s, notification.time.toString(Qt::ISODateWithMs)}};
+    const QByteArray rest = QJsonDocument(envelope).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8("{\"data\":" + data + ',' + QByteArrayView(rest).sliced(1));
 }
 
 void LiveStream::broadcast(const Notification &notification) {
     m_sse.removeIf([](const QPointer<SseDevice> &d) { return d.isNull(); });
     m_webSockets.removeIf([](const QPointer<QWebSocket> &s) { return s.isNull(); });
+    if (m_sse.isEmpty() && m_webSockets.isEmpty())
+        return; // no one to serialise it for (under an attack, alerts change many times a second)
 
-    const QByteArray frame = sseFrame(notification);
-    for (const QPointer<SseDevice> &device : std::as_const(m_sse)) {
-        if (device->backlog() > kMaxBacklogBytes) {
-            ++m_dropped;
-            device->close(); // QtHttpServer tears down the response; the pointer clears itself
-            continue;
+    const QByteArray data = QJsonDocument(notification.data).toJson(QJsonDocument::Compact);
+    if (!m_sse.isEmpty()) {
+        const QByteArray frame = sseFrame(notification, data);
+        for (const QPointer<SseDevice> &device : std::as_const(m_sse)) {
+            if (device->backlog() > kMaxBacklogBytes) {
+                ++m_dropped;
+                device->close(); // QtHttpServer tears down the response; the pointer clears itself
+                continue;
+            }
+            device->push(frame);
         }
-        device->push(frame);
     }
-    const QString message = webSocketMessage(notification);
-    for (const QPointer<QWebSocket> &socket : std::as_const(m_webSockets)) {
-        if (socket->bytesToWrite() > kMaxBacklogBytes) {
-            ++m_dropped;
-            socket->close(QWebSocketProtocol::CloseCodeTooMuchData, u"client too slow"_s);
-            continue;
+    if (!m_webSockets.isEmpty()) {
+        const QString message = webSocketMessage(notification, data);
+        for (const QPointer<QWebSocket> &socket : std::as_const(m_webSockets)) {
+            if (socket->bytesToWrite() > kMaxBacklogBytes) {
+                ++m_dropped;
+                socket->close(QWebSocketProtocol::CloseCodeTooMuchData, u"client too slow"_s);
+                continue;
+            }
+            socket->sendTextMessage(message);
         }
-        socket->sendTextMessage(message);
     }
 }
 

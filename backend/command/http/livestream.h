@@ -33,10 +33,11 @@ public:
     int clientCount() const;
     quint64 clientsDropped() const { return m_dropped; }
 
-    static QByteArray sseFrame(const Notification &notification);
-    static QString webSocketMessage(const Notification &notification);
-
 private:
+    // Both take the notification's data already serialised (compact JSON), so that it is
+    // serialised once per notification, however many clients and kinds of client there are.
+    static QByteArray sseFrame(const Notification &notification, const QByteArray &data);
+    static QString webSocketMessage(const Notification &notification, const QByteArray &data);
     void broadcast(const Notification &notification);
     void keepAlive();
 

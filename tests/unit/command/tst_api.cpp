@@ -12,6 +12,7 @@
 #include "storage/events.h"
 #include "storage/nodes.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -339,12 +340,19 @@ private Q_SLOTS:
         socket.open(req);
         QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
         QTRY_VERIFY(m_stream->clientCount() >= 1);
-        m_bus.publish(u"approval.requested"_s, QJsonObject {{u"id"_s, 3}});
+        m_bus.publish(
+            u"approval.requested"_s, QJsonObject {{u"id"_s, 3}, {u"note"_s, u"a \"quoted\", {braced} note"_s}});
         QTRY_COMPARE(messages.size(), 1);
-        const QJsonObject message = QJsonDocument::fromJson(messages.first().first().toString().toUtf8()).object();
+        QJsonParseError error;
+        const QJsonObject message
+            = QJsonDocument::fromJson(messages.first().first().toString().toUtf8(), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(message.keys(), QStringList({u"data"_s, u"id"_s, u"time"_s, u"type"_s}));
         QCOMPARE(message[u"type"_s].toString(), u"approval.requested"_s);
-        QCOMPARE(message[u"data"_s].toObject()[u"id"_s].toInt(), 3);
-        QVERIFY(message.contains(u"time"_s));
+        QVERIFY(message[u"id"_s].toInteger() > 0);
+        QCOMPARE(
+            message[u"data"_s].toObject(), QJsonObject({{u"id"_s, 3}, {u"note"_s, u"a \"quoted\", {braced} note"_s}}));
+        QVERIFY(QDateTime::fromString(message[u"time"_s].toString(), Qt::ISODateWithMs).isValid());
         socket.close();
     }
 

@@ -23,12 +23,24 @@ struct RowText {
     std::string_view fields; // in the caller's scratch
 };
 
+// A field's name as JSON, with the colon after it, from `cache` (by FieldId): escaped once, as a
+// name never changes once interned.
+std::string_view fieldKey(std::vector<std::string> &cache, FieldId id) {
+    if (id >= cache.size())
+        cache.resize(std::size_t(id) + 1);
+    std::string &key = cache[id];
+    if (key.empty()) {
+        appendJsonString(key, FieldRegistry::instance().name(id));
+        key += ':';
+    }
+    return key;
+}
+
 // One pass over the event's fields (this runs for every stored event).
-RowText rowText(const Event &event, std::string &scratch) {
+RowText rowText(const Event &event, std::string &scratch, std::vector<std::string> &keyCache) {
     RowText row;
     scratch.clear();
     scratch += '{';
-    const FieldRegistry &registry = FieldRegistry::instance();
     for (const Field &f : event.fields()) {
         switch (f.id) {
         case field::EventType:
@@ -48,8 +60,7 @@ RowText rowText(const Event &event, std::string &scratch) {
         }
         if (scratch.size() > 1)
             scratch += ',';
-        appendJsonString(scratch, registry.name(f.id));
-        scratch += ':';
+        scratch += fieldKey(keyCache, f.id);
         appendJsonString(scratch, f.value);
     }
     scratch += '}';
@@ -80,7 +91,7 @@ Result<StoredBatch> EventRepository::insertBatch(const QString &nodeId, const Ev
     std::string fields;
     NativeStatement &insert = *m_insert;
     for (const Event &event : batch.events()) {
-        const RowText row = rowText(event, fields);
+        const RowText row = rowText(event, fields, m_fieldKeys);
         insert.bind(1, node);
         insert.bind(2, static_cast<std::int64_t>(event.sequence));
         insert.bind(3, event.timestampNs);

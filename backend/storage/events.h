@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace vanopticon::storage {
@@ -59,6 +60,9 @@ public:
 private:
     Database &m_db;
     std::optional<NativeStatement> m_insert; // prepared once, reused for every event
+    // Each field's name as JSON with its colon, by FieldId (at most 65,536), escaped when first
+    // stored; empty until then.
+    std::vector<std::string> m_fieldKeys;
 };
 
 } // namespace vanopticon::storage

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "shared/core/jsonwriter.h"
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace vanopticon {
 
@@ -41,9 +43,55 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t i) {
     return length;
 }
 
-// Printable ASCII other than the quote and the backslash.
+// Printable ASCII other than the quote and the backslash: a table, one load per byte.
+constexpr std::array<bool, 256> kNeedsNoEscape = [] {
+    std::array<bool, 256> table {};
+    for (int c = 0x20; c < 0x7F; ++c)
+        table[std::size_t(c)] = c != '"' && c != '\\';
+    return table;
+}();
+
 constexpr bool needsNoEscape(std::uint8_t c) {
-    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+    return kNeedsNoEscape[c];
+}
+
+constexpr std::uint64_t kEveryByte = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Non-zero when a byte of `word` is zero.
+constexpr std::uint64_t anyZeroByte(std::uint64_t word) {
+    return (word - kEveryByte) & ~word & kHighBits;
+}
+
+// Whether all eight bytes of `word` satisfy needsNoEscape (in any byte order). These checks never
+// miss a byte that needs escaping; a borrow can only flag bytes above one that truly does, and a
+// word flagged is looked at again one byte at a time.
+constexpr bool allNeedNoEscape(std::uint64_t word) {
+    const std::uint64_t nonAscii = word & kHighBits;
+    const std::uint64_t control = (word - 0x20 * kEveryByte) & ~word & kHighBits;
+    const std::uint64_t special = anyZeroByte(word ^ (0x7F * kEveryByte)) | anyZeroByte(word ^ ('"' * kEveryByte))
+        | anyZeroByte(word ^ ('\\' * kEveryByte));
+    return (nonAscii | control | special) == 0;
+}
+static_assert(allNeedNoEscape(0x2021237E5B5D7A41ULL)); // " !#~[]zA"
+static_assert(!allNeedNoEscape(0x2261616161616161ULL) && !allNeedNoEscape(0x616161616161615CULL));
+static_assert(!allNeedNoEscape(0x6161611F61616161ULL) && !allNeedNoEscape(0x617F616161616161ULL));
+static_assert(!allNeedNoEscape(0x61616161C3B66161ULL) && !allNeedNoEscape(0x0061616161616161ULL));
+
+// Where the run of bytes that go out as they are, starting at `from`, ends: eight bytes at a
+// time while it lasts (this runs over every character of every stored event).
+std::size_t plainRunEnd(std::string_view text, std::size_t from) {
+    std::size_t end = from;
+    while (text.size() - end >= sizeof(std::uint64_t)) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + end, sizeof word);
+        if (!allNeedNoEscape(word))
+            break;
+        end += sizeof word;
+    }
+    while (end < text.size() && needsNoEscape(static_cast<std::uint8_t>(text[end])))
+        ++end;
+    return end;
 }
 
 } // namespace
@@ -55,9 +103,7 @@ void appendJsonString(std::string &out, std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
         // Most text is printable ASCII that goes out as it is: copied a run at a time.
-        std::size_t plain = i;
-        while (plain < text.size() && needsNoEscape(static_cast<std::uint8_t>(text[plain])))
-            ++plain;
+        const std::size_t plain = plainRunEnd(text, i);
         if (plain > i) {
             out.append(text.data() + i, plain - i);
             i = plain;

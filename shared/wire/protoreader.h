@@ -82,6 +82,14 @@ public:
 
 private:
     std::optional<std::uint64_t> readVarint(int maxBytes) {
+        // Keys, lengths of short strings and small numbers: one byte, most varints of a batch.
+        if (m_position < m_bytes.size()) {
+            const auto first = static_cast<std::uint8_t>(m_bytes[m_position]);
+            if ((first & 0x80u) == 0) {
+                ++m_position;
+                return first;
+            }
+        }
         std::uint64_t value = 0;
         for (int i = 0; i < maxBytes; ++i) {
             if (m_position == m_bytes.size())

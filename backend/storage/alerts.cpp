@@ -106,18 +106,9 @@ QJsonObject toJson(const AlertRecord &a, const QJsonArray &actions) {
     };
 }
 
-Result<NativeStatement *> AlertRepository::prepared(std::optional<NativeStatement> &slot, std::string_view sql) {
-    if (!slot) {
-        auto statement = NativeStatement::prepare(m_db, sql);
-        if (!statement)
-            return statement.error();
-        slot.emplace(std::move(*statement));
-    }
-    return &*slot;
-}
-
 Result<std::optional<AlertRecord>> AlertRepository::findOpen(const QString &dedupKey) {
-    auto q = prepared(m_findOpen, withColumns("SELECT ", " FROM alerts WHERE dedup_key = ? AND status = 'open'"));
+    auto q = preparedOnce(
+        m_findOpen, m_db, withColumns("SELECT ", " FROM alerts WHERE dedup_key = ? AND status = 'open'"));
     if (!q)
         return q.error();
     (*q)->bind(1, dedupKey);
@@ -128,7 +119,7 @@ Result<std::optional<AlertRecord>> AlertRepository::grow(const QString &dedupKey
     // Updated, then read back by the same unique key within the caller's transaction. Not
     // UPDATE … RETURNING: SQLite gathers returned rows in a temporary table built for each
     // statement, which costs more than the second lookup.
-    auto q = prepared(m_grow,
+    auto q = preparedOnce(m_grow, m_db,
         "UPDATE alerts SET count = count + ?, first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
         "node_id = ?, host = ?, updated_at = ? WHERE dedup_key = ? AND status = 'open'");
     if (!q)
@@ -209,7 +200,7 @@ Result<QList<AlertRecord>> AlertRepository::list(const QString &status, int limi
 Result<void> AlertRepository::addEvidence(qint64 alertId, const QList<qint64> &eventIds, int maxEvidence) {
     if (const auto full = m_evidenceFull.constFind(alertId); full != m_evidenceFull.constEnd() && *full >= maxEvidence)
         return {};
-    auto counted = prepared(m_countEvidence, "SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?");
+    auto counted = preparedOnce(m_countEvidence, m_db, "SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?");
     if (!counted)
         return counted.error();
     NativeStatement &count = **counted;
@@ -227,8 +218,8 @@ Result<void> AlertRepository::addEvidence(qint64 alertId, const QList<qint64> &e
         m_evidenceFull.insert(alertId, maxEvidence);
         return {};
     }
-    auto inserting = prepared(
-        m_insertEvidence, "INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    auto inserting = preparedOnce(
+        m_insertEvidence, m_db, "INSERT INTO alert_evidence (alert_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
     if (!inserting)
         return inserting.error();
     NativeStatement &insert = **inserting;

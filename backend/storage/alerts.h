@@ -76,8 +76,6 @@ public:
     Result<QList<qint64>> evidenceIds(qint64 alertId);
 
 private:
-    Result<NativeStatement *> prepared(std::optional<NativeStatement> &slot, std::string_view sql);
-
     Database &m_db;
     std::optional<NativeStatement> m_grow;
     std::optional<NativeStatement> m_findOpen;

@@ -2,6 +2,7 @@
 #include "storage/decisions.h"
 
 #include "storage/json.h"
+#include "storage/nativestatement.h"
 
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -17,27 +18,49 @@ const QString kColumns = u"id, alert_id, policy, action, target, parameters, ris
                          u"requested_at, COALESCE(decided_at, 0), decided_by, reason, command_id, result_status, "
                          u"result_detail, COALESCE(completed_at, 0), COALESCE(active_until, 0)"_s;
 
-DecisionRecord readDecision(const QSqlQuery &q) {
+// A row's columns, read the same way from either kind of statement.
+qint64 integerAt(const QSqlQuery &q, int column) {
+    return q.value(column).toLongLong();
+}
+QString stringAt(const QSqlQuery &q, int column) {
+    return q.value(column).toString();
+}
+QByteArray utf8At(const QSqlQuery &q, int column) {
+    return q.value(column).toString().toUtf8();
+}
+qint64 integerAt(const NativeStatement &q, int column) {
+    return q.int64At(column);
+}
+QString stringAt(const NativeStatement &q, int column) {
+    return q.stringAt(column);
+}
+QByteArray utf8At(const NativeStatement &q, int column) {
+    const std::string_view text = q.textAt(column);
+    return QByteArray(text.data(), qsizetype(text.size()));
+}
+
+// The columns of kColumns, in their order.
+template<typename Row> DecisionRecord readDecision(const Row &q) {
     DecisionRecord d;
-    d.id = q.value(0).toLongLong();
-    d.alertId = q.value(1).toLongLong();
-    d.policy = q.value(2).toString();
-    d.action = q.value(3).toString();
-    d.target = q.value(4).toString();
-    d.parameters = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
-    d.risk = q.value(6).toString();
-    d.rationale = q.value(7).toString();
-    d.status = q.value(8).toString();
-    d.nodeId = q.value(9).toString();
-    d.requestedAt = q.value(10).toLongLong();
-    d.decidedAt = q.value(11).toLongLong();
-    d.decidedBy = q.value(12).toString();
-    d.reason = q.value(13).toString();
-    d.commandId = q.value(14).toString();
-    d.resultStatus = q.value(15).toString();
-    d.resultDetail = q.value(16).toString();
-    d.completedAt = q.value(17).toLongLong();
-    d.activeUntil = q.value(18).toLongLong();
+    d.id = integerAt(q, 0);
+    d.alertId = integerAt(q, 1);
+    d.policy = stringAt(q, 2);
+    d.action = stringAt(q, 3);
+    d.target = stringAt(q, 4);
+    d.parameters = QJsonDocument::fromJson(utf8At(q, 5)).object();
+    d.risk = stringAt(q, 6);
+    d.rationale = stringAt(q, 7);
+    d.status = stringAt(q, 8);
+    d.nodeId = stringAt(q, 9);
+    d.requestedAt = integerAt(q, 10);
+    d.decidedAt = integerAt(q, 11);
+    d.decidedBy = stringAt(q, 12);
+    d.reason = stringAt(q, 13);
+    d.commandId = stringAt(q, 14);
+    d.resultStatus = stringAt(q, 15);
+    d.resultDetail = stringAt(q, 16);
+    d.completedAt = integerAt(q, 17);
+    d.activeUntil = integerAt(q, 18);
     return d;
 }
 
@@ -56,20 +79,6 @@ Result<std::optional<DecisionRecord>> readOne(QSqlQuery &q, const QString &what)
     if (!q.next())
         return std::optional<DecisionRecord>();
     return std::optional<DecisionRecord>(readDecision(q));
-}
-
-// `statement`, prepared on first use and kept for the next.
-Result<QSqlQuery *> preparedOnce(
-    std::optional<QSqlQuery> &statement, QSqlDatabase &handle, const QString &sql, const QString &what) {
-    if (!statement) {
-        statement.emplace(handle);
-        if (!statement->prepare(sql)) {
-            Error error = sqlError(u"preparing "_s + what, *statement);
-            statement.reset();
-            return error;
-        }
-    }
-    return &*statement;
 }
 
 } // namespace
@@ -154,31 +163,38 @@ Result<QList<DecisionRecord>> DecisionRepository::list(const QString &status, in
 }
 
 Result<QList<DecisionRecord>> DecisionRepository::listForAlert(qint64 alertId) {
-    static const QString sql = u"SELECT "_s + kColumns + u" FROM decisions WHERE alert_id = ? ORDER BY id"_s;
-    auto q = preparedOnce(m_listForAlert, m_db.handle(), sql, u"the decisions of an alert"_s);
+    static const std::string sql
+        = "SELECT " + kColumns.toStdString() + " FROM decisions WHERE alert_id = ? ORDER BY id";
+    auto q = preparedOnce(m_listForAlert, m_db, sql);
     if (!q)
         return q.error();
-    (*q)->bindValue(0, alertId);
-    auto list = readAll(**q, u"listing an alert's decisions"_s);
-    (*q)->finish();
-    return list;
+    (*q)->bind(1, std::int64_t {alertId});
+    QList<DecisionRecord> list;
+    for (;;) {
+        auto row = (*q)->next();
+        if (!row)
+            return makeError("listing an alert's decisions: " + row.error().message);
+        if (!*row)
+            return list;
+        list.append(readDecision(**q));
+    }
 }
 
 Result<bool> DecisionRepository::isInForce(const QString &action, const QString &target, qint64 now) {
-    auto q = preparedOnce(m_isInForce, m_db.handle(),
-        u"SELECT 1 FROM decisions WHERE action = ? AND target = ? AND (status IN ('pending', 'approved', "
-        u"'dispatched') OR (status IN ('executed', 'dry_run') AND active_until > ?)) LIMIT 1"_s,
-        u"the search for a decision in force"_s);
+    auto q = preparedOnce(m_isInForce, m_db,
+        "SELECT 1 FROM decisions WHERE action = ? AND target = ? AND (status IN ('pending', 'approved', "
+        "'dispatched') OR (status IN ('executed', 'dry_run') AND active_until > ?)) LIMIT 1");
     if (!q)
         return q.error();
-    (*q)->bindValue(0, action);
-    (*q)->bindValue(1, target);
-    (*q)->bindValue(2, now);
-    if (!(*q)->exec())
-        return sqlError(u"looking for a decision in force"_s, **q);
-    const bool found = (*q)->next();
-    (*q)->finish();
-    return found;
+    (*q)->bind(1, action);
+    (*q)->bind(2, target);
+    (*q)->bind(3, std::int64_t {now});
+    auto found = (*q)->next();
+    if (!found)
+        return makeError("looking for a decision in force: " + found.error().message);
+    if (*found)
+        (*q)->reset();
+    return *found;
 }
 
 Result<bool> DecisionRepository::decide(

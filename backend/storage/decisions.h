@@ -3,6 +3,7 @@
 
 #include "shared/core/result.h"
 #include "storage/database.h"
+#include "storage/nativestatement.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -73,9 +74,9 @@ public:
 
 private:
     Database &m_db;
-    // Prepared once: the alert path asks for every alert it writes.
-    std::optional<QSqlQuery> m_listForAlert;
-    std::optional<QSqlQuery> m_isInForce;
+    // Prepared once, with SQLite's own API: the alert path asks for every alert it writes.
+    std::optional<NativeStatement> m_listForAlert;
+    std::optional<NativeStatement> m_isInForce;
 };
 
 } // namespace vanopticon::storage

@@ -75,21 +75,18 @@ EventRepository::EventRepository(Database &db)
 }
 
 Result<StoredBatch> EventRepository::insertBatch(const QString &nodeId, const EventBatch &batch, qint64 receivedAt) {
-    if (!m_insert) {
-        // A batch delivered twice (at-least-once delivery) is stored once. Only that conflict is
-        // ignored: any other constraint failure is an error, never a silent drop.
-        auto prepared = NativeStatement::prepare(m_db,
-            "INSERT INTO events (node_id, sequence, timestamp_ns, received_at, event_type, severity, host, message, "
-            "raw, fields) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (node_id, sequence) DO NOTHING");
-        if (!prepared)
-            return prepared.error();
-        m_insert.emplace(std::move(*prepared));
-    }
+    // A batch delivered twice (at-least-once delivery) is stored once. Only that conflict is
+    // ignored: any other constraint failure is an error, never a silent drop.
+    auto prepared = preparedOnce(m_insert, m_db,
+        "INSERT INTO events (node_id, sequence, timestamp_ns, received_at, event_type, severity, host, message, "
+        "raw, fields) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (node_id, sequence) DO NOTHING");
+    if (!prepared)
+        return prepared.error();
     StoredBatch result;
     result.eventIds.reserve(batch.size());
     const std::string node = nodeId.toStdString();
     std::string fields;
-    NativeStatement &insert = *m_insert;
+    NativeStatement &insert = **prepared;
     for (const Event &event : batch.events()) {
         const RowText row = rowText(event, fields, m_fieldKeys);
         insert.bind(1, node);

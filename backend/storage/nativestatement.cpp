@@ -92,4 +92,14 @@ QString NativeStatement::stringAt(int column) const {
     return QString::fromUtf8(text.data(), qsizetype(text.size()));
 }
 
+Result<NativeStatement *> preparedOnce(std::optional<NativeStatement> &slot, Database &db, std::string_view sql) {
+    if (!slot) {
+        auto statement = NativeStatement::prepare(db, sql);
+        if (!statement)
+            return statement.error();
+        slot.emplace(std::move(*statement));
+    }
+    return &*slot;
+}
+
 } // namespace vanopticon::storage

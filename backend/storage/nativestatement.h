@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 struct sqlite3;
@@ -53,5 +54,9 @@ private:
     sqlite3 *m_db;
     sqlite3_stmt *m_statement;
 };
+
+// The statement in `slot`, prepared from `sql` on first use and kept there for the next: for the
+// statements a repository runs for every event or alert.
+Result<NativeStatement *> preparedOnce(std::optional<NativeStatement> &slot, Database &db, std::string_view sql);
 
 } // namespace vanopticon::storage

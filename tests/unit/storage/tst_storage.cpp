@@ -385,6 +385,29 @@ private Q_SLOTS:
         const QJsonObject json = toJson(done);
         QCOMPARE(json[u"result"_s].toObject()[u"status"_s].toString(), u"executed"_s);
         QCOMPARE(json[u"decided_by"_s].toString(), u"alice"_s);
+
+        // An alert's decisions, oldest first, read whole (the alert path's own statement).
+        DecisionRecord later = d;
+        later.action = u"process_kill"_s;
+        later.target = u"4242"_s;
+        later.parameters = QJsonObject {{u"pid"_s, 4242}, {u"note"_s, u"«quoted» \"text\""_s}};
+        later.requestedAt = 500;
+        const qint64 laterId = *decisions.insert(later);
+        AlertRecord other = alert;
+        other.dedupKey = u"other"_s;
+        DecisionRecord elsewhere = d;
+        elsewhere.alertId = *alerts.insert(other);
+        QVERIFY(decisions.insert(elsewhere).ok());
+        const auto listed = decisions.listForAlert(alertId);
+        QVERIFY(listed.ok());
+        QCOMPARE(listed->size(), 2);
+        QCOMPARE(toJson(listed->at(0)), json);
+        QCOMPARE(listed->at(0).parameters, d.parameters);
+        QCOMPARE(listed->at(0).activeUntil, 3'600'400);
+        QCOMPARE(listed->at(1).id, laterId);
+        QCOMPARE(listed->at(1).parameters, later.parameters);
+        QCOMPARE(toJson(listed->at(1)), toJson(**decisions.get(laterId)));
+        QVERIFY(decisions.listForAlert(alertId + 1000)->isEmpty());
     }
 };
 

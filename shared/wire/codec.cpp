@@ -35,11 +35,19 @@ std::string compress(std::string_view data, int level) {
     ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, 1);
     ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1);
-    std::string out(ZSTD_compressBound(data.size()), '\0');
-    const std::size_t written = ZSTD_compress2(context, out.data(), out.size(), data.data(), data.size());
-    if (ZSTD_isError(written)) // only possible on a programming error (bad level, short buffer)
-        return {};
-    out.resize(written);
+    // Compressed into room kept for the thread, then copied out at its exact size: a sentinel
+    // keeps each frame until the server acknowledges it (up to max_pending_batches of them), and
+    // a string sized by ZSTD_compressBound, about the input's size, held several times the frame.
+    thread_local std::string room;
+    const std::size_t bound = ZSTD_compressBound(data.size());
+    if (room.size() < bound)
+        room.resize(bound);
+    const std::size_t written = ZSTD_compress2(context, room.data(), bound, data.data(), data.size());
+    std::string out;
+    if (!ZSTD_isError(written)) // an error is only possible on a programming error (a bad level)
+        out.assign(room.data(), written);
+    if (room.size() > kRetainedCompressionBytes)
+        room = std::string(); // an unusually large batch's room is not kept
     return out;
 }
 

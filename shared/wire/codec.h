@@ -28,6 +28,9 @@ inline constexpr int kDefaultCompressionLevel = 3;
 inline constexpr int kMinCompressionLevel = 1;
 inline constexpr int kMaxCompressionLevel = 19;
 
+// The frame is allocated at its own size. Each thread keeps room for compressing, up to
+// kRetainedCompressionBytes.
+inline constexpr std::size_t kRetainedCompressionBytes = 4 * 1024 * 1024;
 std::string compress(std::string_view data, int level = kDefaultCompressionLevel);
 Result<std::string> decompress(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
 

@@ -104,6 +104,29 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(result.error().message).contains(u"more than the limit"));
     }
 
+    // A frame waits in the sentinel's memory until acknowledged: it must not carry the room
+    // compression needed (about its input's size). Sizes above and below the room each thread
+    // keeps, in turn, each give back exactly their bytes.
+    void framesAreAllocatedAtTheirOwnSize() {
+        std::string text;
+        for (int i = 0; text.size() < 600'000; ++i)
+            text += "Nov 24 12:02:02 web-01 sshd[" + std::to_string(1000 + i % 97) + "]: Failed password for root\n";
+        for (const std::size_t size : {std::size_t(600'000), std::size_t(100), std::size_t(6 * 1024 * 1024),
+                 std::size_t(20'000), std::size_t(600'000)}) {
+            std::string input;
+            while (input.size() < size)
+                input += text;
+            input.resize(size);
+            const std::string frame = wire::compress(input);
+            QVERIFY(!frame.empty());
+            QVERIFY2(frame.capacity() <= std::max<std::size_t>(frame.size(), 15) + 16,
+                qPrintable(QStringLiteral("%1 bytes in %2").arg(frame.size()).arg(frame.capacity())));
+            const auto back = wire::decompress(frame, 16 * 1024 * 1024);
+            QVERIFY(back.ok());
+            QVERIFY(*back == input);
+        }
+    }
+
     void refusesGarbageAndTruncation_data() {
         QTest::addColumn<QByteArray>("frame");
         const std::string good = wire::compress(std::string(500, 'x'));

@@ -46,7 +46,7 @@ std::string compress(std::string_view data, int level) {
     std::string out;
     if (!ZSTD_isError(written)) // an error is only possible on a programming error (a bad level)
         out.assign(room.data(), written);
-    if (room.size() > kRetainedCompressionBytes)
+    if (room.size() > kRetainedBufferBytes)
         room = std::string(); // an unusually large batch's room is not kept
     return out;
 }
@@ -104,7 +104,7 @@ Result<std::string_view> FrameDecompressor::decompress(std::string_view frame, s
     const auto size = checkedContentSize(frame, maxBytes);
     if (!size)
         return size.error();
-    if (m_buffer.size() > kRetainedBytes && *size <= kRetainedBytes)
+    if (m_buffer.size() > kRetainedBufferBytes && *size <= kRetainedBufferBytes)
         m_buffer = std::string(); // an unusually large frame's room is not kept
     if (m_buffer.size() < *size)
         m_buffer.resize(*size); // only the growth is zeroed: most frames need no clearing at all

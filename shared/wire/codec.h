@@ -28,19 +28,19 @@ inline constexpr int kDefaultCompressionLevel = 3;
 inline constexpr int kMinCompressionLevel = 1;
 inline constexpr int kMaxCompressionLevel = 19;
 
-// The frame is allocated at its own size. Each thread keeps room for compressing, up to
-// kRetainedCompressionBytes.
-inline constexpr std::size_t kRetainedCompressionBytes = 4 * 1024 * 1024;
+// Room kept between frames, for compressing (per thread) and decompressing (FrameDecompressor):
+// an unusually large frame's is given back.
+inline constexpr std::size_t kRetainedBufferBytes = 4 * 1024 * 1024;
+
+// The frame is allocated at its own size.
 std::string compress(std::string_view data, int level = kDefaultCompressionLevel);
 Result<std::string> decompress(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
 
-// Decompresses frame after frame into one buffer it keeps (up to kRetainedBytes), so a frame does
-// not cost a fresh allocation, its page faults and zero-filling. The checks and limits are
-// decompress()'s. The view returned is valid until the next call; one per thread.
+// Decompresses frame after frame into one buffer it keeps (up to kRetainedBufferBytes), so a
+// frame does not cost a fresh allocation, its page faults and zero-filling. The checks and limits
+// are decompress()'s. The view returned is valid until the next call; one per thread.
 class FrameDecompressor {
 public:
-    static constexpr std::size_t kRetainedBytes = 4 * 1024 * 1024;
-
     Result<std::string_view> decompress(std::string_view frame, std::size_t maxBytes = kDefaultMaxFrameBytes);
 
 private:

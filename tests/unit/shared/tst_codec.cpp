@@ -141,13 +141,13 @@ private Q_SLOTS:
     }
 
     // One buffer for frame after frame: each view holds exactly its own frame's bytes, whether it
-    // is smaller or larger than the one before (past kRetainedBytes too), and a bad frame is
+    // is smaller or larger than the one before (past kRetainedBufferBytes too), and a bad frame is
     // refused as decompress() refuses it without disturbing the next.
     void frameDecompressorReusesItsBufferCorrectly() {
         wire::FrameDecompressor decompressor;
         const std::string large(300'000, 'a');
         const std::string small = "short frame";
-        const std::string huge(wire::FrameDecompressor::kRetainedBytes + 1, 'h');
+        const std::string huge(wire::kRetainedBufferBytes + 1, 'h');
         std::string mixed;
         for (int i = 0; mixed.size() < 200'000; ++i)
             mixed += std::to_string(i * 7919) + ' ';
